@@ -1,0 +1,222 @@
+//! Plain data shared by the server and the browser: what the store returns and the pages show.
+//! No I/O and no UI here.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewType {
+    pub id: i64,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skill {
+    pub id: i64,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: i64,
+    /// `None` once the question's skill has been deleted (the plan's ON DELETE SET NULL).
+    pub skill_id: Option<i64>,
+    pub text: String,
+    pub difficulty: Option<Difficulty>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub created_at: String,
+}
+
+/// One interview with its type and skills, as the interview and history pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interview {
+    pub id: String,
+    pub user_id: String,
+    pub title: Option<String>,
+    pub status: InterviewStatus,
+    pub interview_type: Option<InterviewType>,
+    /// Ordered by skill name.
+    pub skills: Vec<Skill>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub started_at: Option<String>,
+    pub completed_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: String,
+    pub interview_id: String,
+    /// Position in the conversation, from 1; the order on every reload.
+    pub seq: i64,
+    pub role: Role,
+    pub content: String,
+    pub created_at: String,
+}
+
+/// A filtered, paged listing of one user's interviews.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewFilter {
+    pub interview_type_id: Option<i64>,
+    /// Interviews that have every one of these skills.
+    pub skill_ids: Vec<i64>,
+    pub status: Option<InterviewStatus>,
+    /// Case-insensitive substring of the title.
+    pub title_query: Option<String>,
+    /// From 1.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewPage {
+    pub interviews: Vec<Interview>,
+    /// How many interviews match the filter, over all pages.
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl InterviewPage {
+    pub fn page_count(&self) -> u32 {
+        if self.per_page == 0 {
+            return 0;
+        }
+        self.total.div_ceil(u64::from(self.per_page)) as u32
+    }
+}
+
+/// Generates a string enum's `as_str`, `FromStr`, `Display` and `ALL` from one table, so the
+/// names stored in SQLite and shown in URLs cannot drift apart.
+macro_rules! string_enum {
+    ($name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!(
+                        concat!("unknown ", $what, " '{}' (expected one of: {})"),
+                        other,
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(Difficulty, "difficulty" {
+    Easy => "easy",
+    Medium => "medium",
+    Hard => "hard",
+});
+
+string_enum!(Role, "role" {
+    Interviewer => "interviewer",
+    Candidate => "candidate",
+    System => "system",
+});
+
+string_enum!(InterviewStatus, "status" {
+    Pending => "pending",
+    InProgress => "in_progress",
+    Completed => "completed",
+    Cancelled => "cancelled",
+    Error => "error",
+});
+
+impl InterviewStatus {
+    /// The lifecycle: pending → in progress → completed, with cancel from either open state,
+    /// and an error state that can be resumed. Completed and cancelled are final.
+    pub fn can_become(self, next: InterviewStatus) -> bool {
+        use InterviewStatus::*;
+        matches!(
+            (self, next),
+            (Pending, InProgress)
+                | (Pending, Cancelled)
+                | (InProgress, Completed)
+                | (InProgress, Cancelled)
+                | (InProgress, Error)
+                | (Error, InProgress)
+                | (Error, Cancelled)
+        )
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InterviewStatus::Pending => "Not started",
+            InterviewStatus::InProgress => "In progress",
+            InterviewStatus::Completed => "Completed",
+            InterviewStatus::Cancelled => "Cancelled",
+            InterviewStatus::Error => "Interrupted",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_through_their_names() {
+        for s in InterviewStatus::ALL {
+            assert_eq!(s.as_str().parse::<InterviewStatus>().unwrap(), *s);
+        }
+        for d in Difficulty::ALL {
+            assert_eq!(d.as_str().parse::<Difficulty>().unwrap(), *d);
+        }
+        let err = "nope".parse::<Role>().unwrap_err();
+        assert!(err.contains("interviewer, candidate, system"), "{err}");
+    }
+
+    #[test]
+    fn final_states_go_nowhere() {
+        use InterviewStatus::*;
+        for next in InterviewStatus::ALL {
+            assert!(!Completed.can_become(*next));
+            assert!(!Cancelled.can_become(*next));
+        }
+        assert!(!Pending.can_become(Completed));
+        assert!(Pending.can_become(InProgress));
+    }
+
+    #[test]
+    fn page_count_rounds_up() {
+        let page = |total| InterviewPage {
+            interviews: vec![],
+            total,
+            page: 1,
+            per_page: 20,
+        };
+        assert_eq!(page(0).page_count(), 0);
+        assert_eq!(page(20).page_count(), 1);
+        assert_eq!(page(21).page_count(), 2);
+    }
+}

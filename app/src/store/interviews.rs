@@ -1,0 +1,493 @@
+//! Interviews, their skills and their status.
+
+use super::catalog::skill_from_row;
+use super::{NOW_SQL, Result, StoreError, checked_text, id_array, parse_enum};
+use crate::model::{
+    Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill,
+};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use std::collections::HashMap;
+
+pub const MAX_TITLE_CHARS: usize = 120;
+pub const MAX_SKILLS_PER_INTERVIEW: usize = 10;
+pub const MAX_PER_PAGE: u32 = 100;
+pub const DEFAULT_PER_PAGE: u32 = 20;
+
+/// What it takes to create an interview.
+#[derive(Clone, Debug)]
+pub struct NewInterview {
+    pub user_id: String,
+    pub title: String,
+    /// Optional in the store because interviews made before types existed have none (plan §6);
+    /// the setup form requires one.
+    pub interview_type_id: Option<i64>,
+    pub skill_ids: Vec<i64>,
+}
+
+/// The columns `interview_from_row` reads, in order; `t` is the joined interview type.
+const INTERVIEW_COLUMNS: &str = "i.interview_id, i.user_id, i.title, i.status, \
+     i.interview_type_id, t.type_name, t.description, i.created_at, i.updated_at, \
+     i.started_at, i.completed_at";
+
+fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
+    let type_id: Option<i64> = row.get(4)?;
+    let interview_type = match type_id {
+        Some(id) => Some(InterviewType {
+            id,
+            name: row.get(5)?,
+            description: row.get(6)?,
+        }),
+        None => None,
+    };
+    Ok(Interview {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        title: row.get(2)?,
+        status: parse_enum(row, 3)?,
+        interview_type,
+        skills: Vec::new(),
+        created_at: row.get(7)?,
+        updated_at: row.get(8)?,
+        started_at: row.get(9)?,
+        completed_at: row.get(10)?,
+    })
+}
+
+/// Drops repeated ids (keeping first occurrences) and checks the count.
+fn checked_skill_ids(skill_ids: &[i64]) -> Result<Vec<i64>> {
+    let mut unique = Vec::with_capacity(skill_ids.len());
+    for id in skill_ids {
+        if !unique.contains(id) {
+            unique.push(*id);
+        }
+    }
+    if unique.is_empty() {
+        return Err(StoreError::Invalid("choose at least one skill".into()));
+    }
+    if unique.len() > MAX_SKILLS_PER_INTERVIEW {
+        return Err(StoreError::Invalid(format!(
+            "choose at most {MAX_SKILLS_PER_INTERVIEW} skills (got {})",
+            unique.len()
+        )));
+    }
+    Ok(unique)
+}
+
+/// `NotFound` naming the first id in `ids` that is not a skill.
+fn ensure_skills_exist(conn: &Connection, ids: &[i64]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT value FROM json_each(?1) WHERE value NOT IN (SELECT skill_id FROM Skills) LIMIT 1",
+    )?;
+    match stmt
+        .query_row([id_array(ids)], |r| r.get::<_, i64>(0))
+        .optional()?
+    {
+        Some(missing) => Err(StoreError::NotFound(format!("skill {missing}"))),
+        None => Ok(()),
+    }
+}
+
+fn ensure_type_exists(conn: &Connection, id: i64) -> Result<()> {
+    let found: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM Interview_Types WHERE interview_type_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if found {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("interview type {id}")))
+    }
+}
+
+fn ensure_interview_exists(conn: &Connection, id: &str) -> Result<()> {
+    let found: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM Interviews WHERE interview_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if found {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("interview {id}")))
+    }
+}
+
+fn touch(tx: &Transaction<'_>, interview_id: &str) -> Result<()> {
+    tx.execute(
+        &format!("UPDATE Interviews SET updated_at = {NOW_SQL} WHERE interview_id = ?1"),
+        [interview_id],
+    )?;
+    Ok(())
+}
+
+/// Creates an interview with its skills in one transaction: either all of it is stored or,
+/// on any error (unknown user, type or skill; invalid title), nothing is.
+pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Interview> {
+    let title = checked_text("title", &new.title, MAX_TITLE_CHARS)?;
+    let skill_ids = checked_skill_ids(&new.skill_ids)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let user_found: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM Users WHERE user_id = ?1)",
+        [&new.user_id],
+        |r| r.get(0),
+    )?;
+    if !user_found {
+        return Err(StoreError::NotFound(format!("user {}", new.user_id)));
+    }
+    if let Some(type_id) = new.interview_type_id {
+        ensure_type_exists(&tx, type_id)?;
+    }
+    ensure_skills_exist(&tx, &skill_ids)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    tx.prepare_cached(&format!(
+        "INSERT INTO Interviews (interview_id, user_id, title, status, interview_type_id,
+                                 created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'pending', ?4, {NOW_SQL}, {NOW_SQL})"
+    ))?
+    .execute(params![id, new.user_id, title, new.interview_type_id])?;
+    tx.prepare_cached(
+        "INSERT INTO Interview_Skills (interview_id, skill_id) SELECT ?1, value FROM json_each(?2)",
+    )?
+    .execute(params![id, id_array(&skill_ids)])?;
+    let interview = get_interview(&tx, &id)?;
+    tx.commit()?;
+    Ok(interview)
+}
+
+/// One interview with its type and skills.
+pub fn get_interview(conn: &Connection, interview_id: &str) -> Result<Interview> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {INTERVIEW_COLUMNS} FROM Interviews i
+         LEFT JOIN Interview_Types t ON t.interview_type_id = i.interview_type_id
+         WHERE i.interview_id = ?1"
+    ))?;
+    let mut interview = stmt
+        .query_row([interview_id], interview_from_row)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("interview {interview_id}")))?;
+    interview.skills = get_skills_for_interview(conn, interview_id)?;
+    Ok(interview)
+}
+
+/// The id of the user who owns an interview.
+pub fn get_interview_owner(conn: &Connection, interview_id: &str) -> Result<String> {
+    conn.prepare_cached("SELECT user_id FROM Interviews WHERE interview_id = ?1")?
+        .query_row([interview_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("interview {interview_id}")))
+}
+
+/// The skills of an interview, by name. An unknown interview is `NotFound`.
+pub fn get_skills_for_interview(conn: &Connection, interview_id: &str) -> Result<Vec<Skill>> {
+    ensure_interview_exists(conn, interview_id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.skill_id, s.skill_name, s.description
+         FROM Interview_Skills l JOIN Skills s ON s.skill_id = l.skill_id
+         WHERE l.interview_id = ?1 ORDER BY s.skill_name COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map([interview_id], skill_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Adds a skill to an interview. Adding a skill it already has changes nothing.
+pub fn add_skill_to_interview(
+    conn: &mut Connection,
+    interview_id: &str,
+    skill_id: i64,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ensure_interview_exists(&tx, interview_id)?;
+    ensure_skills_exist(&tx, &[skill_id])?;
+    let (count, has_it): (i64, bool) = tx.query_row(
+        "SELECT count(*), coalesce(max(skill_id = ?2), 0) FROM Interview_Skills
+         WHERE interview_id = ?1",
+        params![interview_id, skill_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if has_it {
+        return Ok(());
+    }
+    if count as usize >= MAX_SKILLS_PER_INTERVIEW {
+        return Err(StoreError::Invalid(format!(
+            "an interview can have at most {MAX_SKILLS_PER_INTERVIEW} skills"
+        )));
+    }
+    tx.execute(
+        "INSERT INTO Interview_Skills (interview_id, skill_id) VALUES (?1, ?2)",
+        params![interview_id, skill_id],
+    )?;
+    touch(&tx, interview_id)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Removes a skill from an interview. `NotFound` when the interview does not have that skill;
+/// `Invalid` when it is the interview's last skill (an interview is about at least one skill).
+pub fn remove_skill_from_interview(
+    conn: &mut Connection,
+    interview_id: &str,
+    skill_id: i64,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ensure_interview_exists(&tx, interview_id)?;
+    let (count, has_it): (i64, bool) = tx.query_row(
+        "SELECT count(*), coalesce(max(skill_id = ?2), 0) FROM Interview_Skills
+         WHERE interview_id = ?1",
+        params![interview_id, skill_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if !has_it {
+        return Err(StoreError::NotFound(format!(
+            "skill {skill_id} on interview {interview_id}"
+        )));
+    }
+    if count == 1 {
+        return Err(StoreError::Invalid(
+            "an interview needs at least one skill; add another before removing this one".into(),
+        ));
+    }
+    tx.execute(
+        "DELETE FROM Interview_Skills WHERE interview_id = ?1 AND skill_id = ?2",
+        params![interview_id, skill_id],
+    )?;
+    touch(&tx, interview_id)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Replaces an interview's skills with `skill_ids` in one transaction (the edit form's save).
+pub fn set_skills_for_interview(
+    conn: &mut Connection,
+    interview_id: &str,
+    skill_ids: &[i64],
+) -> Result<Vec<Skill>> {
+    let skill_ids = checked_skill_ids(skill_ids)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ensure_interview_exists(&tx, interview_id)?;
+    ensure_skills_exist(&tx, &skill_ids)?;
+    tx.execute(
+        "DELETE FROM Interview_Skills WHERE interview_id = ?1",
+        [interview_id],
+    )?;
+    tx.execute(
+        "INSERT INTO Interview_Skills (interview_id, skill_id) SELECT ?1, value FROM json_each(?2)",
+        params![interview_id, id_array(&skill_ids)],
+    )?;
+    touch(&tx, interview_id)?;
+    let skills = get_skills_for_interview(&tx, interview_id)?;
+    tx.commit()?;
+    Ok(skills)
+}
+
+/// Sets (or changes) an interview's type — how older interviews get categorised (plan §6).
+pub fn set_interview_type_for_interview(
+    conn: &mut Connection,
+    interview_id: &str,
+    interview_type_id: i64,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ensure_interview_exists(&tx, interview_id)?;
+    ensure_type_exists(&tx, interview_type_id)?;
+    tx.execute(
+        &format!(
+            "UPDATE Interviews SET interview_type_id = ?2, updated_at = {NOW_SQL}
+             WHERE interview_id = ?1"
+        ),
+        params![interview_id, interview_type_id],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Renames an interview.
+pub fn set_interview_title(conn: &mut Connection, interview_id: &str, title: &str) -> Result<()> {
+    let title = checked_text("title", title, MAX_TITLE_CHARS)?;
+    let changed = conn.execute(
+        &format!(
+            "UPDATE Interviews SET title = ?2, updated_at = {NOW_SQL} WHERE interview_id = ?1"
+        ),
+        params![interview_id, title],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("interview {interview_id}")));
+    }
+    Ok(())
+}
+
+/// Moves an interview to `next`, refusing transitions the lifecycle does not allow
+/// ([`InterviewStatus::can_become`]). Starting sets `started_at` (once); completing sets
+/// `completed_at`.
+pub fn set_interview_status(
+    conn: &mut Connection,
+    interview_id: &str,
+    next: InterviewStatus,
+) -> Result<Interview> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current: InterviewStatus = tx
+        .query_row(
+            "SELECT status FROM Interviews WHERE interview_id = ?1",
+            [interview_id],
+            |r| parse_enum(r, 0),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("interview {interview_id}")))?;
+    if !current.can_become(next) {
+        return Err(StoreError::Conflict(format!(
+            "an interview that is {} cannot become {}",
+            current.label().to_lowercase(),
+            next.label().to_lowercase()
+        )));
+    }
+    tx.execute(
+        &format!(
+            "UPDATE Interviews SET status = ?2, updated_at = {NOW_SQL},
+                 started_at = CASE WHEN ?2 = 'in_progress' THEN coalesce(started_at, {NOW_SQL})
+                                   ELSE started_at END,
+                 completed_at = CASE WHEN ?2 = 'completed' THEN {NOW_SQL} ELSE completed_at END
+             WHERE interview_id = ?1"
+        ),
+        params![interview_id, next.as_str()],
+    )?;
+    let interview = get_interview(&tx, interview_id)?;
+    tx.commit()?;
+    Ok(interview)
+}
+
+/// Deletes an interview; its skill links, messages, question rows and feedback go with it.
+pub fn delete_interview(conn: &mut Connection, interview_id: &str) -> Result<()> {
+    let deleted = conn.execute(
+        "DELETE FROM Interviews WHERE interview_id = ?1",
+        [interview_id],
+    )?;
+    if deleted == 0 {
+        return Err(StoreError::NotFound(format!("interview {interview_id}")));
+    }
+    Ok(())
+}
+
+/// Escapes LIKE's wildcards so a search for "100%" finds that text, not everything.
+fn like_pattern(query: &str) -> String {
+    let mut out = String::with_capacity(query.len() + 2);
+    out.push('%');
+    for c in query.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// One page of a user's interviews, newest first, with the total that match.
+///
+/// Three queries whatever the page size: the count, the page, and the skills of the page's
+/// interviews. Filters combine with AND; `skill_ids` keeps interviews that have all of them.
+pub fn list_interviews(
+    conn: &Connection,
+    user_id: &str,
+    filter: &InterviewFilter,
+) -> Result<InterviewPage> {
+    let per_page = match filter.per_page {
+        0 => DEFAULT_PER_PAGE,
+        n => n.min(MAX_PER_PAGE),
+    };
+    let page = filter.page.max(1);
+
+    // Only fixed SQL fragments are assembled here; every value is a bound parameter.
+    let mut conditions = vec!["i.user_id = ?1".to_owned()];
+    let mut args: Vec<Value> = vec![Value::Text(user_id.to_owned())];
+    if let Some(type_id) = filter.interview_type_id {
+        args.push(Value::Integer(type_id));
+        conditions.push(format!("i.interview_type_id = ?{}", args.len()));
+    }
+    if let Some(status) = filter.status {
+        args.push(Value::Text(status.as_str().to_owned()));
+        conditions.push(format!("i.status = ?{}", args.len()));
+    }
+    if let Some(query) = filter
+        .title_query
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
+        args.push(Value::Text(like_pattern(query)));
+        conditions.push(format!("i.title LIKE ?{} ESCAPE '\\'", args.len()));
+    }
+    let mut skill_ids = filter.skill_ids.clone();
+    skill_ids.sort_unstable();
+    skill_ids.dedup();
+    if !skill_ids.is_empty() {
+        args.push(Value::Text(id_array(&skill_ids)));
+        let n = args.len();
+        args.push(Value::Integer(skill_ids.len() as i64));
+        conditions.push(format!(
+            "i.interview_id IN (SELECT interview_id FROM Interview_Skills
+                                WHERE skill_id IN (SELECT value FROM json_each(?{n}))
+                                GROUP BY interview_id HAVING count(*) = ?{})",
+            n + 1
+        ));
+    }
+    let where_sql = conditions.join(" AND ");
+
+    let total: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM Interviews i WHERE {where_sql}"
+        ))?
+        .query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?;
+
+    let limit_at = args.len() + 1;
+    let mut page_args = args;
+    page_args.push(Value::Integer(i64::from(per_page)));
+    page_args.push(Value::Integer(i64::from(page - 1) * i64::from(per_page)));
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {INTERVIEW_COLUMNS} FROM Interviews i
+         LEFT JOIN Interview_Types t ON t.interview_type_id = i.interview_type_id
+         WHERE {where_sql}
+         ORDER BY i.created_at DESC, i.rowid DESC
+         LIMIT ?{limit_at} OFFSET ?{}",
+        limit_at + 1
+    ))?;
+    let mut interviews: Vec<Interview> = stmt
+        .query_map(rusqlite::params_from_iter(&page_args), interview_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+
+    if !interviews.is_empty() {
+        let ids: Vec<&str> = interviews.iter().map(|i| i.id.as_str()).collect();
+        let ids_json = format!(
+            "[{}]",
+            ids.iter()
+                .map(|id| format!("\"{}\"", id.replace('\\', "\\\\").replace('"', "\\\"")))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let mut by_interview: HashMap<String, Vec<Skill>> = HashMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT l.interview_id, s.skill_id, s.skill_name, s.description
+             FROM Interview_Skills l JOIN Skills s ON s.skill_id = l.skill_id
+             WHERE l.interview_id IN (SELECT value FROM json_each(?1))
+             ORDER BY s.skill_name COLLATE NOCASE",
+        )?;
+        let mut rows = stmt.query([ids_json])?;
+        while let Some(row) = rows.next()? {
+            let interview_id: String = row.get(0)?;
+            by_interview.entry(interview_id).or_default().push(Skill {
+                id: row.get(1)?,
+                name: row.get(2)?,
+                description: row.get(3)?,
+            });
+        }
+        for interview in &mut interviews {
+            interview.skills = by_interview.remove(&interview.id).unwrap_or_default();
+        }
+    }
+
+    Ok(InterviewPage {
+        interviews,
+        total: total as u64,
+        page,
+        per_page,
+    })
+}

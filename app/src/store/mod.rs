@@ -1,0 +1,286 @@
+//! The interview store: every read and write of the SQLite database.
+//!
+//! Functions here are synchronous and take a `rusqlite::Connection`, so plain `#[test]`s reach
+//! them. Async callers go through [`Db`], which runs them on tokio's blocking threads with a
+//! pool of read-only connections and one writer (SQLite allows one writer at a time; queueing
+//! writers here, rather than in SQLite's busy handler, is what keeps concurrent requests from
+//! failing with "database is locked").
+
+mod catalog;
+mod interviews;
+mod messages;
+mod users;
+
+pub use catalog::*;
+pub use interviews::*;
+pub use messages::*;
+pub use users::*;
+
+use include_dir::{Dir, include_dir};
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+use std::path::Path;
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
+
+/// What can go wrong in the store. The `Display` text is safe to show a user; SQLite's own
+/// messages only ever reach the log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{entity} '{name}' is already taken")]
+    Duplicate { entity: &'static str, name: String },
+    #[error("{0}")]
+    Invalid(String),
+    /// The request is well-formed but the current state forbids it (e.g. reopening a completed
+    /// interview).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the database is busy, please try again")]
+    Busy,
+    #[error("internal storage error")]
+    Internal(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e
+            && matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        {
+            tracing::warn!(error = %e, "sqlite busy");
+            return StoreError::Busy;
+        }
+        tracing::error!(error = %e, "sqlite error");
+        StoreError::Internal(e.to_string())
+    }
+}
+
+impl From<r2d2::Error> for StoreError {
+    fn from(e: r2d2::Error) -> Self {
+        tracing::error!(error = %e, "connection pool error");
+        StoreError::Busy
+    }
+}
+
+/// True when `e` is a UNIQUE or PRIMARY KEY constraint failure.
+pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+/// Today's time with milliseconds, as SQLite writes it. Used for every timestamp the store sets
+/// so that rows made within one second still sort in the order they were made.
+pub(crate) const NOW_SQL: &str = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+
+static MIGRATIONS_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../migrations");
+
+/// The files of `migrations/`, sorted by name, as (file name, SQL).
+pub fn migration_files() -> Vec<(&'static str, &'static str)> {
+    let mut files: Vec<_> = MIGRATIONS_DIR
+        .files()
+        .filter_map(|f| {
+            let name = f.path().file_name()?.to_str()?;
+            name.ends_with(".sql")
+                .then(|| (name, f.contents_utf8().expect("migrations are UTF-8")))
+        })
+        .collect();
+    files.sort_by_key(|(name, _)| *name);
+    files
+}
+
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(
+        migration_files()
+            .into_iter()
+            .map(|(_, sql)| M::up(sql))
+            .collect(),
+    )
+});
+
+/// Applies every migration not yet applied, in file-name order. rusqlite_migration records the
+/// schema version in the database header (`user_version`), so each file runs once.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    MIGRATIONS.to_latest(conn).map_err(|e| {
+        tracing::error!(error = %e, "migration failed");
+        StoreError::Internal(format!("migration failed: {e}"))
+    })
+}
+
+/// Settings every connection needs: foreign keys are off by default in SQLite and must be
+/// turned on per connection.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// Opens a single read-write connection with migrations applied: for tests, tools and
+/// benchmarks that need no pool.
+pub fn open_connection(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// The async face of the store.
+#[derive(Clone)]
+pub struct Db {
+    readers: r2d2::Pool<SqliteConnectionManager>,
+    writer: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file, applies migrations and starts the pool.
+    pub fn open(path: &Path) -> Result<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Internal(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let writer = open_connection(path)?;
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .with_init(|c| {
+                configure(c)?;
+                c.pragma_update(None, "query_only", "ON")
+            });
+        let readers = r2d2::Pool::builder()
+            .max_size(4)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)?;
+        Ok(Db {
+            readers,
+            writer: Arc::new(Mutex::new(writer)),
+        })
+    }
+
+    /// Runs `f` with a read-only connection on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let pool = self.readers.clone();
+        run_blocking(move || f(&*pool.get()?)).await
+    }
+
+    /// Runs `f` with the writer connection on a blocking thread; writers queue for it.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let writer = self.writer.clone();
+        run_blocking(move || {
+            // A panic while holding the lock poisons it; the connection itself is still sound
+            // (any open transaction was rolled back when it was dropped).
+            let mut conn = writer.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut conn)
+        })
+        .await
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!(error = %e, "store task failed");
+        StoreError::Internal(format!("store task failed: {e}"))
+    })?
+}
+
+/// Reads a column holding one of the model's string enums.
+pub(crate) fn parse_enum<T: std::str::FromStr<Err = String>>(
+    row: &rusqlite::Row<'_>,
+    idx: usize,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(idx)?;
+    text.parse().map_err(|e: String| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+/// A JSON array of ids, for `json_each(?)` — one bound parameter however many ids.
+pub(crate) fn id_array(ids: &[i64]) -> String {
+    let parts: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", parts.join(","))
+}
+
+/// Trims `value` and checks its length in characters.
+pub(crate) fn checked_text(what: &str, value: &str, max: usize) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(StoreError::Invalid(format!("{what} must not be empty")));
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(StoreError::Invalid(format!(
+            "{what} must be at most {max} characters (got {len})"
+        )));
+    }
+    Ok(value.to_owned())
+}
+
+/// Optional free text: blank becomes `None`.
+pub(crate) fn checked_optional_text(
+    what: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => checked_text(what, v, max).map(Some),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A fresh migrated database in a temporary directory (a real file, WAL and all).
+    pub struct TestDb {
+        pub conn: Connection,
+        pub dir: tempfile::TempDir,
+    }
+
+    pub fn test_db() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_connection(&dir.path().join("test.sqlite3")).unwrap();
+        TestDb { conn, dir }
+    }
+
+    pub fn skill_id(conn: &Connection, name: &str) -> i64 {
+        conn.query_row(
+            "SELECT skill_id FROM Skills WHERE skill_name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    pub fn type_id(conn: &Connection, name: &str) -> i64 {
+        conn.query_row(
+            "SELECT interview_type_id FROM Interview_Types WHERE type_name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    pub fn count(conn: &Connection, sql: &str) -> i64 {
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,113 @@
+//! User rows. Authentication (password hashing, sessions) lives elsewhere; this module only
+//! stores what it is given.
+
+use super::{Result, StoreError, checked_optional_text, is_unique_violation};
+use crate::model::User;
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub const USERNAME_CHARS: std::ops::RangeInclusive<usize> = 3..=32;
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// A new account. `hashed_password` is a PHC string made by the caller, never a password.
+#[derive(Clone, Debug)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub email: Option<&'a str>,
+    pub hashed_password: Option<&'a str>,
+}
+
+/// Usernames are 3–32 letters, digits, `.`, `_` or `-`, unique regardless of case.
+pub fn check_username(username: &str) -> Result<String> {
+    let name = username.trim();
+    let len = name.chars().count();
+    if !USERNAME_CHARS.contains(&len) {
+        return Err(StoreError::Invalid(format!(
+            "a username must be {} to {} characters long",
+            USERNAME_CHARS.start(),
+            USERNAME_CHARS.end()
+        )));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(StoreError::Invalid(
+            "a username may contain only letters, digits, '.', '_' and '-'".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn check_email(email: Option<&str>) -> Result<Option<String>> {
+    let email = checked_optional_text("email", email, MAX_EMAIL_CHARS)?;
+    if let Some(e) = &email {
+        let (local, domain) = e.split_once('@').unwrap_or(("", ""));
+        if local.is_empty() || !domain.contains('.') || e.contains(char::is_whitespace) {
+            return Err(StoreError::Invalid(format!(
+                "'{e}' is not an email address"
+            )));
+        }
+    }
+    Ok(email)
+}
+
+pub fn create_user(conn: &mut Connection, new: &NewUser<'_>) -> Result<User> {
+    let username = check_username(new.username)?;
+    let email = check_email(new.email)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    conn.query_row(
+        "INSERT INTO Users (user_id, username, email, hashed_password) VALUES (?1, ?2, ?3, ?4)
+         RETURNING user_id, username, email, created_at",
+        params![id, username, email, new.hashed_password],
+        user_from_row,
+    )
+    .map_err(|e| {
+        if !is_unique_violation(&e) {
+            return e.into();
+        }
+        // Both username and email are unique; say which one clashed.
+        if e.to_string().contains("Users.email") {
+            StoreError::Duplicate {
+                entity: "email",
+                name: email.clone().unwrap_or_default(),
+            }
+        } else {
+            StoreError::Duplicate {
+                entity: "username",
+                name: username.clone(),
+            }
+        }
+    })
+}
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        email: r.get(2)?,
+        created_at: r.get(3)?,
+    })
+}
+
+/// A user and their stored password hash, found by username (any case).
+pub fn get_user_by_username(
+    conn: &Connection,
+    username: &str,
+) -> Result<Option<(User, Option<String>)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT user_id, username, email, created_at, hashed_password FROM Users
+             WHERE username = ?1",
+        )?
+        .query_row([username.trim()], |r| Ok((user_from_row(r)?, r.get(4)?)))
+        .optional()?)
+}
+
+pub fn get_user_by_id(conn: &Connection, user_id: &str) -> Result<Option<User>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT user_id, username, email, created_at FROM Users WHERE user_id = ?1",
+        )?
+        .query_row([user_id], user_from_row)
+        .optional()?)
+}
