@@ -44,8 +44,9 @@ CREATE TABLE Interviews (
 CREATE INDEX idx_interviews_user_id ON Interviews(user_id);
 CREATE INDEX idx_interviews_status ON Interviews(status);
 CREATE INDEX idx_interviews_interview_type_id ON Interviews(interview_type_id);
--- The history page lists one user's interviews newest first; this index serves it in order.
-CREATE INDEX idx_interviews_user_created ON Interviews(user_id, created_at DESC);
+-- The history page lists one user's interviews newest first (created_at DESC, rowid DESC):
+-- scanning this index backwards gives exactly that order, with no sort.
+CREATE INDEX idx_interviews_user_created ON Interviews(user_id, created_at);
 
 CREATE TABLE Interview_Skills (
     interview_id TEXT NOT NULL,

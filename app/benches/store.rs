@@ -1,1 +1,387 @@
-fn main() {}
+//! Store benchmark on a generated bank: 1,000 skills, 1,000,000 questions, one user with 10,000
+//! interviews, in a real SQLite file (WAL). Prints latency percentiles and throughput.
+//!
+//!     cargo bench -p app --features ssr --bench store
+//!
+//! Targets (issue 2): question selection for 5 skills p50 < 1 ms; creating interviews with 5
+//! skills ≥ 3,000/s; one page of a 10,000-interview history < 2 ms.
+
+use app::model::{Difficulty, InterviewFilter, InterviewStatus};
+use app::store::{self, Db, NewInterview, NewUser};
+use rusqlite::{Connection, params};
+use std::time::{Duration, Instant};
+
+const SKILLS: i64 = 1_000;
+const QUESTIONS_PER_SKILL: i64 = 1_000;
+const HISTORY: usize = 10_000;
+
+/// A small deterministic generator (xorshift), so every run measures the same workload.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: i64) -> i64 {
+        (self.next() % n as u64) as i64
+    }
+}
+
+fn five_skills(rng: &mut Rng, first: i64) -> Vec<i64> {
+    let mut ids = Vec::with_capacity(5);
+    while ids.len() < 5 {
+        let id = first + rng.below(SKILLS);
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+struct Stats {
+    samples: Vec<Duration>,
+}
+
+impl Stats {
+    fn measure(iterations: usize, mut f: impl FnMut(usize)) -> Stats {
+        for i in 0..iterations.min(20) {
+            f(i); // warm the page cache and the statement cache
+        }
+        let mut samples = Vec::with_capacity(iterations);
+        for i in 0..iterations {
+            let start = Instant::now();
+            f(i);
+            samples.push(start.elapsed());
+        }
+        samples.sort();
+        Stats { samples }
+    }
+    fn pct(&self, p: f64) -> Duration {
+        let idx = ((self.samples.len() as f64 - 1.0) * p).round() as usize;
+        self.samples[idx]
+    }
+    fn print(&self, name: &str, target: Option<Duration>) {
+        let p50 = self.pct(0.50);
+        let verdict = match target {
+            Some(t) if p50 <= t => format!("  (target p50 < {t:?}: met)"),
+            Some(t) => format!("  (target p50 < {t:?}: MISSED)"),
+            None => String::new(),
+        };
+        println!(
+            "{name:<58} p50 {:>9.3} ms  p99 {:>9.3} ms  max {:>9.3} ms{verdict}",
+            ms(p50),
+            ms(self.pct(0.99)),
+            ms(*self.samples.last().unwrap()),
+        );
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn generate_bank(conn: &mut Connection) -> i64 {
+    let start = Instant::now();
+    let tx = conn.transaction().unwrap();
+    let first_skill: i64 = {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO Skills (skill_name, description) VALUES (?1, ?2) RETURNING skill_id",
+            )
+            .unwrap();
+        let mut first = None;
+        for s in 0..SKILLS {
+            let id: i64 = insert
+                .query_row(params![format!("Bench skill {s:04}"), "generated"], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            first.get_or_insert(id);
+        }
+        first.unwrap()
+    };
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO Questions (skill_id, question_text, difficulty_level) VALUES (?1, ?2, ?3)")
+            .unwrap();
+        let levels = ["easy", "medium", "hard"];
+        for s in 0..SKILLS {
+            for q in 0..QUESTIONS_PER_SKILL {
+                insert
+                    .execute(params![
+                        first_skill + s,
+                        format!("Generated question {q} for skill {s}: explain the trade-offs of your approach and how you would test it?"),
+                        levels[(q % 3) as usize]
+                    ])
+                    .unwrap();
+            }
+        }
+    }
+    tx.commit().unwrap();
+    conn.execute_batch("ANALYZE").unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM Questions", [], |r| r.get(0))
+        .unwrap();
+    println!(
+        "generated {n} questions over {SKILLS} new skills in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    first_skill
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.sqlite3");
+    let mut conn = store::open_connection(&path).unwrap();
+    let first_skill = generate_bank(&mut conn);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+
+    println!("\n-- question selection (5 skills, {QUESTIONS_PER_SKILL} questions each)");
+    let sets: Vec<Vec<i64>> = (0..1000)
+        .map(|_| five_skills(&mut rng, first_skill))
+        .collect();
+    // Selection as an interview does it: a seeded sample of each skill's range (index seeks),
+    // six questions spread over the five skills with easier ones first, then their six texts.
+    let stats = Stats::measure(1000, |i| {
+        let skills = &sets[i % sets.len()];
+        let levels = [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
+        let mut picked = Vec::with_capacity(6);
+        for k in 0..6 {
+            let refs = store::sample_question_refs(
+                &conn,
+                skills[k % skills.len()],
+                Some(levels[k * levels.len() / 6]),
+                (i as u64).wrapping_mul(0x9E37_79B9) ^ k as u64,
+                1,
+                &picked,
+            )
+            .unwrap();
+            picked.push(refs[0].id);
+        }
+        let questions = store::get_questions_by_ids(&conn, &picked).unwrap();
+        assert_eq!(questions.len(), 6);
+    });
+    stats.print(
+        "select 6 questions for 5 skills (sample + 6 texts)",
+        Some(Duration::from_millis(1)),
+    );
+    // For comparison: the plan's functions, which return every question with its text.
+    let stats = Stats::measure(300, |i| {
+        let qs = store::get_questions_by_skill_ids(&conn, &sets[i % sets.len()]).unwrap();
+        assert_eq!(qs.len() as i64, 5 * QUESTIONS_PER_SKILL);
+    });
+    stats.print("get_questions_by_skill_ids (all 5,000 with text)", None);
+    let stats = Stats::measure(300, |i| {
+        let qs = store::get_questions_by_interview_type_and_skill_ids(
+            &conn,
+            Some(1),
+            &sets[i % sets.len()],
+        )
+        .unwrap();
+        assert_eq!(qs.len() as i64, 5 * QUESTIONS_PER_SKILL);
+    });
+    stats.print(
+        "get_questions_by_interview_type_and_skill_ids (all 5,000)",
+        None,
+    );
+
+    println!("\n-- creating interviews with 5 skills");
+    let user = store::create_user(
+        &mut conn,
+        &NewUser {
+            username: "bench",
+            email: None,
+            hashed_password: None,
+        },
+    )
+    .unwrap()
+    .id;
+    let creates = 10_000;
+    let start = Instant::now();
+    for i in 0..creates {
+        store::create_interview(
+            &mut conn,
+            &NewInterview {
+                user_id: user.clone(),
+                title: format!("Bench interview {i}"),
+                interview_type_id: Some(1 + (i % 4) as i64),
+                skill_ids: five_skills(&mut rng, first_skill),
+            },
+        )
+        .unwrap();
+    }
+    let rate = creates as f64 / start.elapsed().as_secs_f64();
+    println!(
+        "{:<58} {rate:>9.0} /s  (target ≥ 3,000/s: {})",
+        "create_interview, one connection (10,000 in a row)",
+        if rate >= 3000.0 { "met" } else { "MISSED" }
+    );
+
+    // The same through the async pool the server uses, from 8 concurrent tasks.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = Db::open(&path).unwrap();
+    let async_creates = 4_000;
+    let start = Instant::now();
+    rt.block_on(async {
+        let mut tasks = Vec::new();
+        for t in 0..8u64 {
+            let db = db.clone();
+            let user = user.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut rng = Rng(0xA5A5_5A5A ^ (t + 1));
+                for i in 0..async_creates / 8 {
+                    let new = NewInterview {
+                        user_id: user.clone(),
+                        title: format!("Async interview {t}-{i}"),
+                        interview_type_id: Some(2),
+                        skill_ids: five_skills(&mut rng, first_skill),
+                    };
+                    db.write(move |c| store::create_interview(c, &new))
+                        .await
+                        .unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+    });
+    let rate = async_creates as f64 / start.elapsed().as_secs_f64();
+    println!(
+        "{:<58} {rate:>9.0} /s  (target ≥ 3,000/s: {})",
+        "create_interview via Db (8 concurrent tasks, 4,000)",
+        if rate >= 3000.0 { "met" } else { "MISSED" }
+    );
+
+    // A second user whose history is exactly 10,000 interviews, a tenth of them completed.
+    println!("\n-- listing a history of {HISTORY} interviews (20 per page)");
+    let owner = store::create_user(
+        &mut conn,
+        &NewUser {
+            username: "historian",
+            email: None,
+            hashed_password: None,
+        },
+    )
+    .unwrap()
+    .id;
+    let mut sample_ids = Vec::new();
+    for i in 0..HISTORY {
+        let it = store::create_interview(
+            &mut conn,
+            &NewInterview {
+                user_id: owner.clone(),
+                title: format!(
+                    "{} practice {i}",
+                    ["Backend", "Frontend", "Leadership", "Product"][i % 4]
+                ),
+                interview_type_id: Some(1 + (i % 4) as i64),
+                skill_ids: five_skills(&mut rng, first_skill),
+            },
+        )
+        .unwrap();
+        if i % 10 == 0 {
+            store::set_interview_status(&mut conn, &it.id, InterviewStatus::InProgress).unwrap();
+            store::set_interview_status(&mut conn, &it.id, InterviewStatus::Completed).unwrap();
+        }
+        sample_ids.push(it.id);
+    }
+    conn.execute_batch("ANALYZE").unwrap();
+    let popular_skill: i64 = conn
+        .query_row(
+            "SELECT skill_id FROM Interview_Skills l JOIN Interviews i USING (interview_id)
+             WHERE i.user_id = ?1 GROUP BY skill_id ORDER BY count(*) DESC LIMIT 1",
+            [&owner],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let filters: Vec<(&str, InterviewFilter)> = vec![
+        (
+            "page 1, no filter",
+            InterviewFilter {
+                page: 1,
+                per_page: 20,
+                ..Default::default()
+            },
+        ),
+        (
+            "page 250 (middle), no filter",
+            InterviewFilter {
+                page: 250,
+                per_page: 20,
+                ..Default::default()
+            },
+        ),
+        (
+            "page 500 (last), no filter",
+            InterviewFilter {
+                page: 500,
+                per_page: 20,
+                ..Default::default()
+            },
+        ),
+        (
+            "by type",
+            InterviewFilter {
+                interview_type_id: Some(2),
+                per_page: 20,
+                ..Default::default()
+            },
+        ),
+        (
+            "by status (completed)",
+            InterviewFilter {
+                status: Some(InterviewStatus::Completed),
+                per_page: 20,
+                ..Default::default()
+            },
+        ),
+        (
+            "by skill",
+            InterviewFilter {
+                skill_ids: vec![popular_skill],
+                per_page: 20,
+                ..Default::default()
+            },
+        ),
+        (
+            "by title word",
+            InterviewFilter {
+                title_query: Some("leader".into()),
+                per_page: 20,
+                ..Default::default()
+            },
+        ),
+        (
+            "type + status + title, page 3",
+            InterviewFilter {
+                interview_type_id: Some(3),
+                status: Some(InterviewStatus::Completed),
+                title_query: Some("leadership".into()),
+                page: 3,
+                per_page: 20,
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, filter) in &filters {
+        let stats = Stats::measure(300, |_| {
+            let page = store::list_interviews(&conn, &owner, filter).unwrap();
+            assert!(page.total > 0, "{name}: nothing matched");
+        });
+        stats.print(
+            &format!("list_interviews: {name}"),
+            Some(Duration::from_millis(2)),
+        );
+    }
+    let stats = Stats::measure(1000, |i| {
+        store::get_interview(&conn, &sample_ids[(i * 7919) % sample_ids.len()]).unwrap();
+    });
+    stats.print("get_interview (with type and skills)", None);
+}

@@ -2,7 +2,7 @@
 //! (plan §3.1).
 
 use super::{Result, StoreError, checked_optional_text, checked_text, id_array};
-use crate::model::{InterviewType, Question, Skill};
+use crate::model::{Difficulty, InterviewType, Question, Skill};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 pub const MAX_NAME_CHARS: usize = 60;
@@ -193,7 +193,7 @@ pub fn get_questions_by_interview_type_and_skill_ids(
     }
     // ?1 is the chosen skills (a JSON array), or NULL for "the type's suggestions".
     let chosen = (!skill_ids.is_empty()).then(|| id_array(skill_ids));
-    let sql = format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "WITH suggested(skill_id) AS (
              SELECT skill_id FROM Interview_Type_Suggested_Skills WHERE interview_type_id = ?2
          ),
@@ -205,8 +205,90 @@ pub fn get_questions_by_interview_type_and_skill_ids(
          FROM Questions q
          WHERE q.skill_id IN chosen
          ORDER BY q.skill_id NOT IN suggested, q.skill_id, {DIFFICULTY_RANK_SQL}, q.question_id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    ))?;
     let rows = stmt.query_map(params![chosen, interview_type_id], question_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A question without its text: all that choosing among thousands of questions needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuestionRef {
+    pub id: i64,
+    pub skill_id: i64,
+    pub difficulty: Option<Difficulty>,
+}
+
+/// Up to `limit` questions of one skill (and difficulty, when given), none of them in
+/// `exclude`, in question-id order from a point chosen by `seed`, wrapping around to the start
+/// of the skill's range.
+///
+/// The same arguments give the same questions; different seeds start at different places. The
+/// reads are index seeks, so the cost does not grow with the size of the bank.
+pub fn sample_question_refs(
+    conn: &Connection,
+    skill_id: i64,
+    difficulty: Option<Difficulty>,
+    seed: u64,
+    limit: usize,
+    exclude: &[i64],
+) -> Result<Vec<QuestionRef>> {
+    // Two forms rather than `(?2 IS NULL OR …)`, which would hide the index from SQLite's
+    // min/max optimisation and turn each seek into a scan of the skill's range.
+    let level_sql = if difficulty.is_some() {
+        "AND difficulty_level = ?2"
+    } else {
+        "AND ?2 IS NULL"
+    };
+    let level = difficulty.map(Difficulty::as_str);
+    let (lowest, highest): (Option<i64>, Option<i64>) = conn
+        .prepare_cached(&format!(
+            "SELECT (SELECT min(question_id) FROM Questions WHERE skill_id = ?1 {level_sql}),
+                    (SELECT max(question_id) FROM Questions WHERE skill_id = ?1 {level_sql})"
+        ))?
+        .query_row(params![skill_id, level], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (Some(lowest), Some(highest)) = (lowest, highest) else {
+        return Ok(Vec::new());
+    };
+    let span = (highest - lowest + 1) as u64;
+    let start = lowest + (seed % span) as i64;
+    let excluded = id_array(exclude);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT question_id, skill_id, difficulty_level FROM Questions
+         WHERE skill_id = ?1 {level_sql}
+           AND question_id >= ?3 AND question_id < ?4
+           AND question_id NOT IN (SELECT value FROM json_each(?5))
+         ORDER BY question_id LIMIT ?6"
+    ))?;
+    let mut read = |from: i64, to: i64, n: usize| -> Result<Vec<QuestionRef>> {
+        let rows = stmt.query_map(
+            params![skill_id, level, from, to, excluded, n as i64],
+            |row| {
+                Ok(QuestionRef {
+                    id: row.get(0)?,
+                    skill_id: row.get(1)?,
+                    difficulty: row
+                        .get_ref(2)?
+                        .as_str_or_null()?
+                        .and_then(|d| d.parse().ok()),
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let mut picked = read(start, highest + 1, limit)?;
+    if picked.len() < limit {
+        picked.extend(read(lowest, start, limit - picked.len())?);
+    }
+    Ok(picked)
+}
+
+/// Questions by id, in the order of `ids`; ids that are not in the bank are left out.
+pub fn get_questions_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Question>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level
+         FROM json_each(?1) AS wanted JOIN Questions q ON q.question_id = wanted.value
+         ORDER BY wanted.key",
+    )?;
+    let rows = stmt.query_map([id_array(ids)], question_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

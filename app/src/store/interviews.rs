@@ -442,12 +442,16 @@ pub fn list_interviews(
     let mut page_args = args;
     page_args.push(Value::Integer(i64::from(per_page)));
     page_args.push(Value::Integer(i64::from(page - 1) * i64::from(per_page)));
+    // A deferred join: the inner query pages over the (user_id, created_at) index alone, so a
+    // deep OFFSET skips index entries rather than whole rows; only the page's rows are read.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {INTERVIEW_COLUMNS} FROM Interviews i
+        "SELECT {INTERVIEW_COLUMNS}
+         FROM (SELECT i.rowid AS rid FROM Interviews i WHERE {where_sql}
+               ORDER BY i.created_at DESC, i.rowid DESC
+               LIMIT ?{limit_at} OFFSET ?{}) AS page
+         JOIN Interviews i ON i.rowid = page.rid
          LEFT JOIN Interview_Types t ON t.interview_type_id = i.interview_type_id
-         WHERE {where_sql}
-         ORDER BY i.created_at DESC, i.rowid DESC
-         LIMIT ?{limit_at} OFFSET ?{}",
+         ORDER BY i.created_at DESC, i.rowid DESC",
         limit_at + 1
     ))?;
     let mut interviews: Vec<Interview> = stmt

@@ -486,6 +486,74 @@ fn questions_by_type_and_skills_follows_its_documented_rules() {
 }
 
 #[test]
+fn sampling_is_seeded_wraps_around_and_respects_exclusions() {
+    let db = test_db();
+    let go = skill_id(&db.conn, "Go");
+    let pool = get_questions_by_skill_ids(&db.conn, &[go]).unwrap();
+    let mut pool_ids: Vec<i64> = pool.iter().map(|q| q.id).collect();
+    pool_ids.sort();
+
+    let sample =
+        |d, seed, n, ex: &[i64]| sample_question_refs(&db.conn, go, d, seed, n, ex).unwrap();
+    let all = sample(None, 0, 100, &[]);
+    assert_eq!(
+        all.iter().map(|r| r.id).collect::<Vec<_>>(),
+        pool_ids,
+        "seed 0 starts at the lowest id"
+    );
+    assert_eq!(
+        sample(None, 5, 3, &[]),
+        sample(None, 5, 3, &[]),
+        "deterministic"
+    );
+    assert_ne!(
+        sample(None, 5, 3, &[]),
+        sample(None, 6, 3, &[]),
+        "another seed starts elsewhere"
+    );
+
+    // From a point near the end it wraps to the start, and never repeats.
+    let span = (pool_ids[8] - pool_ids[0] + 1) as u64;
+    let wrapped = sample(None, span - 1, 4, &[]);
+    assert_eq!(
+        wrapped.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [pool_ids[8], pool_ids[0], pool_ids[1], pool_ids[2]]
+    );
+    let everything = sample(None, 4, 50, &[]);
+    assert_eq!(everything.len(), 9);
+
+    let hard = sample(Some(Difficulty::Hard), 1, 10, &[]);
+    assert_eq!(hard.len(), 3);
+    assert!(
+        hard.iter()
+            .all(|r| r.difficulty == Some(Difficulty::Hard) && r.skill_id == go)
+    );
+    let excluded = sample(Some(Difficulty::Hard), 1, 10, &[hard[0].id, hard[2].id]);
+    assert_eq!(
+        excluded.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [hard[1].id]
+    );
+    assert!(
+        sample(None, 1, 5, &pool_ids).is_empty(),
+        "everything excluded"
+    );
+    assert!(
+        sample_question_refs(&db.conn, 9999, None, 1, 5, &[])
+            .unwrap()
+            .is_empty(),
+        "unknown skill"
+    );
+
+    let texts = get_questions_by_ids(&db.conn, &[pool_ids[5], 999_999, pool_ids[0]]).unwrap();
+    assert_eq!(
+        texts.iter().map(|q| q.id).collect::<Vec<_>>(),
+        [pool_ids[5], pool_ids[0]],
+        "asked order, unknown left out"
+    );
+    assert!(get_questions_by_ids(&db.conn, &[]).unwrap().is_empty());
+}
+
+#[test]
 fn questions_of_a_deleted_skill_stay_in_the_bank_but_are_never_selected() {
     let mut db = test_db();
     let go = skill_id(&db.conn, "Go");
