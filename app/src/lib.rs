@@ -13,7 +13,7 @@ pub mod store;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -26,6 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="description" content="Practise job interviews with an AI interviewer." />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -50,7 +51,9 @@ pub fn App() -> impl IntoView {
             </header>
             <main id="main">
                 <Routes fallback=pages::NotFound>
-                    <Route path=StaticSegment("") view=pages::HomePage />
+                    // Async: the server waits for the page's data and sends complete HTML, so
+                    // pages read (and forms post) without JavaScript; hydration takes over after.
+                    <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -9,7 +9,7 @@ use leptos::server;
 #[server(prefix = "/fn", endpoint = "interview_types")]
 pub async fn list_interview_types() -> Result<Vec<InterviewType>, ServerFnError> {
     db()?
-        .read(|c| crate::store::get_interview_types(c))
+        .read(crate::store::get_interview_types)
         .await
         .map_err(user_error)
 }
@@ -17,7 +17,7 @@ pub async fn list_interview_types() -> Result<Vec<InterviewType>, ServerFnError>
 #[server(prefix = "/fn", endpoint = "skills")]
 pub async fn list_skills() -> Result<Vec<Skill>, ServerFnError> {
     db()?
-        .read(|c| crate::store::get_skills(c))
+        .read(crate::store::get_skills)
         .await
         .map_err(user_error)
 }

@@ -962,7 +962,7 @@ fn listing_filters_pages_and_orders_newest_first() {
             skill_ids: vec![python, go, python],
             ..Default::default()
         }),
-        [c.clone()],
+        vec![c.clone()],
         "all of the skills"
     );
     assert_eq!(
@@ -970,7 +970,7 @@ fn listing_filters_pages_and_orders_newest_first() {
             status: Some(InterviewStatus::InProgress),
             ..Default::default()
         }),
-        [b.clone()]
+        vec![b.clone()]
     );
     assert_eq!(
         ids(InterviewFilter {
@@ -984,7 +984,7 @@ fn listing_filters_pages_and_orders_newest_first() {
             title_query: Some("100%".into()),
             ..Default::default()
         }),
-        [c.clone()]
+        vec![c.clone()]
     );
     assert_eq!(
         ids(InterviewFilter {
@@ -1030,7 +1030,7 @@ fn listing_filters_pages_and_orders_newest_first() {
             .iter()
             .map(|i| i.id.clone())
             .collect::<Vec<_>>(),
-        [a.clone()]
+        vec![a.clone()]
     );
     assert_eq!(
         page.interviews[0]

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Perfect Pitch needs, skipping whatever is already
+# there, so it is safe to run every time. Nothing is downloaded from outside the package
+# registries (crates.io, npm, Debian).
+#
+#   scripts/setup.sh            tools to build and run the app
+#   scripts/setup.sh --browser  also Chromium, for the browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+want_browser=false
+[ "${1:-}" = "--browser" ] && want_browser=true
+
+step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=false
+apt_install() {
+  if ! $apt_updated; then as_root apt-get update -qq; apt_updated=true; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+command -v cargo >/dev/null || { echo "Rust is required (cargo not found); install it with rustup." >&2; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# cargo-leptos 0.3.10 is the newest that builds on Rust 1.95; `no_downloads` makes it use the
+# tools on PATH instead of fetching them from a site these machines cannot reach.
+CARGO_LEPTOS_VERSION=0.3.10
+if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+  step "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 16 minutes, once)"
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
+fi
+
+# The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes, once)"
+  # Not --locked: one of its locked dependencies is no longer in the registry.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! command -v npm >/dev/null; then
+  step "installing Node.js and npm"
+  apt_install nodejs npm
+fi
+
+# npm's binaryen gives a wasm-opt that works with today's Rust (Debian's 108 breaks the bundle);
+# Playwright drives the browser tests. Reinstalled only when the lock file changes.
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/playwright ] \
+  || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  step "installing the end2end/ Node packages (binaryen, Playwright)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if $want_browser && [ ! -x "${PP_CHROMIUM:-/usr/bin/chromium}" ]; then
+  step "installing Chromium for the browser tests"
+  apt_install chromium
+fi

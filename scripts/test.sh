@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy per package and features, the store and server
+# tests, a release build, and the browser tests in Chromium against that build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+source scripts/env.sh
+
+step() { printf '\n\033[1;34m==>\033[0m %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "clippy: app (ssr), app (hydrate, wasm32), server"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+
+step "tests: app with ssr (store, model)"
+cargo test -p app --features ssr
+step "tests: server (real router over HTTP, settings)"
+cargo test -p server
+
+step "release build (server and optimised wasm)"
+cargo leptos build --release
+
+step "browser tests (Playwright + Chromium, against the release build)"
+(cd end2end && npx playwright test)

@@ -1,0 +1,128 @@
+//! The real router on a random port, a fresh SQLite file, real HTTP.
+
+use app::store::Db;
+use server::{AppState, leptos_options, router};
+use std::net::SocketAddr;
+use std::path::Path;
+
+struct TestServer {
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn start() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("http.sqlite3")).unwrap();
+    let leptos_options = leptos_options(Path::new("../Leptos.toml")).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let app = router(AppState { leptos_options, db });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    TestServer {
+        base: format!("http://{addr}"),
+        _dir: dir,
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+#[tokio::test]
+async fn health_check_answers_when_the_database_does() {
+    let s = start().await;
+    let resp = client()
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn the_first_page_is_rendered_on_the_server_from_the_database() {
+    let s = start().await;
+    let resp = client().get(format!("{}/", s.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = resp.text().await.unwrap();
+    for name in ["Technical", "Behavioral", "System Design", "Product Sense"] {
+        assert!(
+            html.contains(&format!("<span class=\"type-name\">{name}</span>")),
+            "{name} missing"
+        );
+    }
+    // Complete HTML, not a loading state for a script to fill in (pages work without JS).
+    assert!(
+        !html.contains("Loading interview types"),
+        "fallback sent instead of data"
+    );
+    assert!(!html.contains("<template"), "content streamed out of order");
+    // Skill names are escaped into the page, not pasted raw.
+    assert!(html.contains("Algorithms &amp; Data Structures"));
+    assert_eq!(
+        html.matches("class=\"skill\"").count() + html.matches("class=\"skill suggested\"").count(),
+        17
+    );
+    // The hydration script and the wasm bundle it loads are referenced.
+    assert!(
+        html.contains("/pkg/perfect-pitch.js"),
+        "hydration script missing"
+    );
+}
+
+#[tokio::test]
+async fn server_functions_answer_with_data_and_fitting_errors() {
+    let s = start().await;
+    let resp = client()
+        .post(format!("{}/fn/suggested_skills", s.base))
+        .form(&[("interview_type_id", "2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let skills: Vec<app::model::Skill> = resp.json().await.unwrap();
+    let names: Vec<_> = skills.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Communication", "Leadership", "Teamwork"]);
+
+    let resp = client()
+        .post(format!("{}/fn/suggested_skills", s.base))
+        .form(&[("interview_type_id", "99")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("interview type 99 not found")
+    );
+
+    let resp = client()
+        .post(format!("{}/fn/skills", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let skills: Vec<app::model::Skill> = resp.json().await.unwrap();
+    assert_eq!(skills.len(), 17);
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404() {
+    let s = start().await;
+    let resp = client()
+        .get(format!("{}/no/such/page", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    assert!(resp.text().await.unwrap().contains("Not found"));
+}

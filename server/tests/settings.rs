@@ -1,0 +1,70 @@
+//! Configuration: the Leptos settings live in two files (cargo-leptos reads Cargo.toml, the
+//! standalone server reads Leptos.toml); they must agree. And `--help` documents every setting.
+
+use clap::{CommandFactory, Parser};
+use server::config::Config;
+
+fn table(path: &str) -> toml::Table {
+    std::fs::read_to_string(path).unwrap().parse().unwrap()
+}
+
+#[test]
+fn leptos_settings_agree() {
+    let cargo = table("../Cargo.toml");
+    let workspace_meta = &cargo["workspace"]["metadata"]["leptos"].as_array().unwrap()[0];
+    let leptos = table("../Leptos.toml");
+    let standalone = leptos["package"]["metadata"]["leptos"].as_table().unwrap();
+    assert!(!standalone.is_empty());
+    for (key, value) in standalone {
+        assert_eq!(
+            workspace_meta.get(key),
+            Some(value),
+            "Leptos.toml `{key}` differs from Cargo.toml's [[workspace.metadata.leptos]]"
+        );
+    }
+    // The keys the server needs at run time are all present.
+    for key in ["output-name", "site-root", "site-pkg-dir", "site-addr"] {
+        assert!(standalone.contains_key(key), "Leptos.toml lacks {key}");
+    }
+}
+
+#[test]
+fn the_standalone_server_reads_leptos_toml() {
+    let options = server::leptos_options(std::path::Path::new("../Leptos.toml")).unwrap();
+    assert_eq!(options.output_name.as_ref(), "perfect-pitch");
+    assert_eq!(options.site_pkg_dir.as_ref(), "pkg");
+}
+
+#[test]
+fn help_documents_every_setting_and_its_variable() {
+    let help = Config::command().render_long_help().to_string();
+    for (flag, var) in [
+        ("--addr", "PP_ADDR"),
+        ("--database", "PP_DATABASE"),
+        ("--log", "PP_LOG"),
+        ("--leptos-config", "PP_LEPTOS_CONFIG"),
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+        assert!(help.contains(var), "{var} missing from --help");
+    }
+    Config::command().debug_assert();
+}
+
+#[test]
+fn flags_override_defaults() {
+    let c = Config::try_parse_from([
+        "perfect-pitch",
+        "--addr",
+        "0.0.0.0:8080",
+        "--database",
+        "/tmp/x.db",
+    ])
+    .unwrap();
+    assert_eq!(c.addr.unwrap().port(), 8080);
+    assert_eq!(c.database, std::path::PathBuf::from("/tmp/x.db"));
+    let err = Config::try_parse_from(["perfect-pitch", "--addr", "not-an-address"]).unwrap_err();
+    assert!(
+        err.to_string().contains("invalid value 'not-an-address'"),
+        "{err}"
+    );
+}
