@@ -21,7 +21,9 @@ pub fn HomePage() -> impl IntoView {
             }
         },
     );
-    let suggested_ids = Memo::new(move |_| {
+    // Derived, not a Memo: it is then read inside the <Suspense>/<Transition> that shows it, as
+    // Leptos requires for resources during hydration.
+    let suggested_ids = Signal::derive(move || {
         suggested
             .get()
             .and_then(Result::ok)
@@ -109,7 +111,7 @@ fn TypeList(types: Vec<InterviewType>, chosen: RwSignal<Option<i64>>) -> impl In
 }
 
 #[component]
-fn SkillList(skills: Vec<Skill>, suggested: Memo<Vec<i64>>) -> impl IntoView {
+fn SkillList(skills: Vec<Skill>, suggested: Signal<Vec<i64>>) -> impl IntoView {
     // Suggested skills first, each group keeping the store's name order.
     let ordered = move || {
         let ids = suggested.get();
