@@ -5,15 +5,18 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod validate;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -41,6 +44,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let user: pages::CurrentUser = Resource::new(|| (), |_| api::current_user());
+    provide_context(user);
     view! {
         <Stylesheet id="leptos" href="/pkg/perfect-pitch.css" />
         <Title text="Perfect Pitch" />
@@ -48,12 +53,21 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
                 <a class="brand" href="/">"Perfect Pitch"</a>
+                <pages::UserMenu />
             </header>
             <main id="main">
                 <Routes fallback=pages::NotFound>
                     // Async: the server waits for the page's data and sends complete HTML, so
                     // pages read (and forms post) without JavaScript; hydration takes over after.
                     <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("signin") view=pages::SignInPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("register") view=pages::RegisterPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("interviews") view=pages::InterviewsPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("interviews"), ParamSegment("id"))
+                        view=pages::InterviewPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>

@@ -31,8 +31,20 @@ pub struct Config {
     #[arg(long, env = "PP_LOG", default_value = "info")]
     pub log: String,
 
+    /// Mark the session cookie Secure; set this when the site is served over https.
+    #[arg(long, env = "PP_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Create the demo account (see DEMO_USERNAME) at start-up if it does not exist.
+    #[arg(long, env = "PP_DEMO_ACCOUNT")]
+    pub demo_account: bool,
+
     /// Leptos settings read when the server is started on its own; under cargo-leptos its
     /// LEPTOS_* variables take precedence.
     #[arg(long, env = "PP_LEPTOS_CONFIG", default_value = "Leptos.toml")]
     pub leptos_config: PathBuf,
 }
+
+/// The demo account `--demo-account` creates (named in the README).
+pub const DEMO_USERNAME: &str = "demo";
+pub const DEMO_PASSWORD: &str = "practice makes perfect";

@@ -1,25 +1,43 @@
 //! The Perfect Pitch server: configuration, start-up and the axum router.
 
+pub mod auth;
 pub mod config;
+pub mod security;
 pub mod telemetry;
+pub mod throttle;
 
 use app::store::Db;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use config::Config;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
+use throttle::{Throttle, ThrottlePolicy};
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_rusqlite_store::RusqliteStore;
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    pub throttle: Arc<Throttle>,
+}
+
+/// Settings of the running app that tests vary.
+#[derive(Clone, Debug)]
+pub struct AppOptions {
+    /// Mark the session cookie `Secure` (when served over https).
+    pub secure_cookies: bool,
+    pub throttle: ThrottlePolicy,
 }
 
 /// Leptos settings: from the settings file when it exists (cargo-leptos's LEPTOS_* variables
@@ -38,22 +56,81 @@ pub fn leptos_options(settings_file: &Path) -> Result<LeptosOptions, String> {
     })
 }
 
-/// The whole application: pages, server functions, health check and static files.
-pub fn router(state: AppState) -> Router {
+/// Sessions live in the same SQLite file as everything else, so they survive a restart.
+async fn session_layer(
+    database: &Path,
+    secure: bool,
+) -> Result<SessionManagerLayer<RusqliteStore>, String> {
+    let conn = tokio_rusqlite::Connection::open(database)
+        .await
+        .map_err(|e| format!("cannot open the session store: {e}"))?;
+    // The store has its own connection; wait for our writer rather than failing when busy.
+    conn.call(|c| c.busy_timeout(std::time::Duration::from_secs(5)))
+        .await
+        .map_err(|e| format!("cannot configure the session store: {e}"))?;
+    let store = RusqliteStore::new(conn);
+    store
+        .migrate()
+        .await
+        .map_err(|e| format!("cannot prepare the session table: {e}"))?;
+    tokio::spawn({
+        use tower_sessions::ExpiredDeletion;
+        let store = store.clone();
+        async move {
+            if let Err(e) = store
+                .continuously_delete_expired(tokio::time::Duration::from_secs(3600))
+                .await
+            {
+                tracing::error!(error = %e, "expired-session clean-up stopped");
+            }
+        }
+    });
+    Ok(SessionManagerLayer::new(store)
+        .with_name("pp_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(14))))
+}
+
+/// The whole application on a database file: pages, server functions, account routes, health
+/// check and static files, behind sessions and security headers.
+pub async fn app(
+    leptos_options: LeptosOptions,
+    database: &Path,
+    options: AppOptions,
+) -> Result<(Router, Db), String> {
+    let db = Db::open(database)
+        .map_err(|e| format!("cannot open database {}: {e:?}", database.display()))?;
+    let sessions = session_layer(database, options.secure_cookies).await?;
+    let state = AppState {
+        leptos_options,
+        db: db.clone(),
+        throttle: Arc::new(Throttle::new(options.throttle)),
+    };
     let routes = generate_route_list(App);
-    let db = state.db.clone();
-    let options = state.leptos_options.clone();
-    Router::new()
+    let shell_options = state.leptos_options.clone();
+    let context_db = state.db.clone();
+    let router = Router::new()
         .route("/healthz", get(health))
+        .route("/auth/register", post(auth::register))
+        .route("/auth/signin", post(auth::sign_in))
+        .route("/auth/signout", post(auth::sign_out))
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(db.clone()),
-            move || shell(options.clone()),
+            move || {
+                provide_context(context_db.clone());
+                security::page_csp();
+            },
+            move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    Ok((router, db))
 }
 
 /// Ready when the database answers a query.
@@ -67,24 +144,48 @@ async fn health(State(db): State<Db>) -> (StatusCode, &'static str) {
     }
 }
 
+/// Serves `router` on `listener`, with client addresses for the sign-in throttle.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
 /// Opens the store and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), String> {
     let mut leptos_options = leptos_options(&config.leptos_config)?;
     if let Some(addr) = config.addr {
         leptos_options.site_addr = addr;
     }
-    let db = Db::open(&config.database)
-        .map_err(|e| format!("cannot open database {}: {e:?}", config.database.display()))?;
-    tracing::info!(database = %config.database.display(), "store ready, migrations applied");
-
     let addr = leptos_options.site_addr;
-    let app = router(AppState { leptos_options, db });
+    let options = AppOptions {
+        secure_cookies: config.secure_cookies,
+        throttle: ThrottlePolicy::default(),
+    };
+    let (router, db) = app(leptos_options, &config.database, options).await?;
+    tracing::info!(database = %config.database.display(), "store ready, migrations applied");
+    if config.demo_account {
+        app::auth::ensure_demo_account(&db, config::DEMO_USERNAME, config::DEMO_PASSWORD)
+            .await
+            .map_err(|e| format!("cannot create the demo account: {e}"))?;
+        tracing::info!(
+            "demo account ready: username {:?}, password {:?}",
+            config::DEMO_USERNAME,
+            config::DEMO_PASSWORD
+        );
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    serve(listener, router, shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
 }

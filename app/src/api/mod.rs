@@ -1,9 +1,14 @@
-//! Server functions: thin wrappers that take the store from context, call one store function
-//! and turn its error into a message fit for the user. Business rules live in `store`.
+//! Server functions: thin wrappers that find the signed-in user, check ownership, call one store
+//! function and turn its error into a status and a message fit for the user. Business rules
+//! live in `store`, `auth` and `validate`.
 
+mod account;
 mod catalog;
+mod interviews;
 
+pub use account::*;
 pub use catalog::*;
+pub use interviews::*;
 
 use leptos::prelude::ServerFnError;
 
@@ -30,12 +35,74 @@ pub fn status_of(e: &crate::store::StoreError) -> axum::http::StatusCode {
     }
 }
 
+#[cfg(feature = "ssr")]
+fn set_status(status: axum::http::StatusCode) {
+    if let Some(resp) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(status);
+    }
+}
+
 /// A store error as the user should read it, with its HTTP status set on the response;
 /// internal details stay in the log.
 #[cfg(feature = "ssr")]
 pub(crate) fn user_error(e: crate::store::StoreError) -> ServerFnError {
-    if let Some(resp) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(status_of(&e));
-    }
+    set_status(status_of(&e));
     ServerFnError::new(e.to_string())
+}
+
+/// The signed-in user, if any.
+#[cfg(feature = "ssr")]
+pub(crate) async fn signed_in_user() -> Result<Option<crate::model::User>, ServerFnError> {
+    let session: tower_sessions::Session = leptos_axum::extract()
+        .await
+        .map_err(|_| ServerFnError::new("sessions are not available"))?;
+    crate::auth::session_user(&db()?, &session)
+        .await
+        .map_err(user_error)
+}
+
+/// The signed-in user, or 401 "Sign in to continue."
+#[cfg(feature = "ssr")]
+pub(crate) async fn require_user() -> Result<crate::model::User, ServerFnError> {
+    match signed_in_user().await? {
+        Some(user) => Ok(user),
+        None => {
+            set_status(axum::http::StatusCode::UNAUTHORIZED);
+            Err(ServerFnError::new(NOT_SIGNED_IN))
+        }
+    }
+}
+
+pub const NOT_SIGNED_IN: &str = "Sign in to continue.";
+
+/// Runs `f` on the writer for an interview the signed-in user owns; anyone else's is 404.
+#[cfg(feature = "ssr")]
+pub(crate) async fn with_owned_interview<T: Send + 'static>(
+    interview_id: String,
+    f: impl FnOnce(&mut rusqlite::Connection, &str) -> crate::store::Result<T> + Send + 'static,
+) -> Result<T, ServerFnError> {
+    let user = require_user().await?;
+    db()?
+        .write(move |c| {
+            crate::store::ensure_owner(c, &user.id, &interview_id)?;
+            f(c, &interview_id)
+        })
+        .await
+        .map_err(user_error)
+}
+
+/// Reads an interview the signed-in user owns; anyone else's is 404.
+#[cfg(feature = "ssr")]
+pub(crate) async fn read_owned_interview<T: Send + 'static>(
+    interview_id: String,
+    f: impl FnOnce(&rusqlite::Connection, &str) -> crate::store::Result<T> + Send + 'static,
+) -> Result<T, ServerFnError> {
+    let user = require_user().await?;
+    db()?
+        .read(move |c| {
+            crate::store::ensure_owner(c, &user.id, &interview_id)?;
+            f(c, &interview_id)
+        })
+        .await
+        .map_err(user_error)
 }

@@ -1,10 +1,72 @@
 //! Routed pages.
 
+mod account;
 mod home;
+mod interviews;
 
+pub use account::{RegisterPage, SignInPage, encode_query_value};
 pub use home::HomePage;
+pub use interviews::{InterviewPage, InterviewsPage};
 
+use crate::model::User;
 use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+/// The signed-in user, fetched once per page load and shared through context.
+pub type CurrentUser = Resource<Result<Option<User>, ServerFnError>>;
+
+/// Shows its children to a signed-in user; sends anyone else to sign in, and back here after.
+#[component]
+pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Checking your session…"</p> }>
+            {move || user.get().map(|r| match r {
+                Ok(Some(_)) => children().into_any(),
+                Ok(None) => {
+                    // `search` comes without its leading '?'.
+                    let search = location.search.get_untracked();
+                    let search = search.trim_start_matches('?');
+                    let mut here = location.pathname.get_untracked();
+                    if !search.is_empty() {
+                        here = format!("{here}?{search}");
+                    }
+                    view! { <Redirect path=format!("/signin?next={}", encode_query_value(&here)) /> }.into_any()
+                }
+                Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// The header's account area: who is signed in, or the way to sign in.
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || user.get().map(|r| match r {
+                Ok(Some(u)) => view! {
+                    <nav class="user-menu" aria-label="Account">
+                        <a href="/interviews">"My interviews"</a>
+                        <span class="who">"Signed in as "<strong>{u.username}</strong></span>
+                        <form method="post" action="/auth/signout">
+                            <button type="submit" class="link">"Sign out"</button>
+                        </form>
+                    </nav>
+                }.into_any(),
+                _ => view! {
+                    <nav class="user-menu" aria-label="Account">
+                        <a href="/signin">"Sign in"</a>
+                        <a href="/register" class="button">"Create account"</a>
+                    </nav>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
 
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -179,6 +179,21 @@ pub fn get_interview_owner(conn: &Connection, interview_id: &str) -> Result<Stri
         .ok_or_else(|| StoreError::NotFound(format!("interview {interview_id}")))
 }
 
+/// `Ok` when `user_id` owns the interview. Someone else's interview is `NotFound`, exactly as a
+/// missing one, so interview ids cannot be probed.
+pub fn ensure_owner(conn: &Connection, user_id: &str, interview_id: &str) -> Result<()> {
+    let owned: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM Interviews WHERE interview_id = ?1 AND user_id = ?2)",
+        )?
+        .query_row(params![interview_id, user_id], |r| r.get(0))?;
+    if owned {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("interview {interview_id}")))
+    }
+}
+
 /// The skills of an interview, by name. An unknown interview is `NotFound`.
 pub fn get_skills_for_interview(conn: &Connection, interview_id: &str) -> Result<Vec<Skill>> {
     ensure_interview_exists(conn, interview_id)?;

@@ -1,12 +1,10 @@
 //! User rows. Authentication (password hashing, sessions) lives elsewhere; this module only
 //! stores what it is given.
 
-use super::{Result, StoreError, checked_optional_text, is_unique_violation};
+use super::{Result, StoreError, is_unique_violation};
 use crate::model::User;
+use crate::validate;
 use rusqlite::{Connection, OptionalExtension, params};
-
-pub const USERNAME_CHARS: std::ops::RangeInclusive<usize> = 3..=32;
-pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// A new account. `hashed_password` is a PHC string made by the caller, never a password.
 #[derive(Clone, Debug)]
@@ -16,39 +14,12 @@ pub struct NewUser<'a> {
     pub hashed_password: Option<&'a str>,
 }
 
-/// Usernames are 3–32 letters, digits, `.`, `_` or `-`, unique regardless of case.
-pub fn check_username(username: &str) -> Result<String> {
-    let name = username.trim();
-    let len = name.chars().count();
-    if !USERNAME_CHARS.contains(&len) {
-        return Err(StoreError::Invalid(format!(
-            "a username must be {} to {} characters long",
-            USERNAME_CHARS.start(),
-            USERNAME_CHARS.end()
-        )));
-    }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-    {
-        return Err(StoreError::Invalid(
-            "a username may contain only letters, digits, '.', '_' and '-'".into(),
-        ));
-    }
-    Ok(name.to_owned())
+fn check_username(username: &str) -> Result<String> {
+    validate::username(username).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 fn check_email(email: Option<&str>) -> Result<Option<String>> {
-    let email = checked_optional_text("email", email, MAX_EMAIL_CHARS)?;
-    if let Some(e) = &email {
-        let (local, domain) = e.split_once('@').unwrap_or(("", ""));
-        if local.is_empty() || !domain.contains('.') || e.contains(char::is_whitespace) {
-            return Err(StoreError::Invalid(format!(
-                "'{e}' is not an email address"
-            )));
-        }
-    }
-    Ok(email)
+    validate::email(email.unwrap_or_default()).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 pub fn create_user(conn: &mut Connection, new: &NewUser<'_>) -> Result<User> {

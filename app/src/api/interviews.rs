@@ -1,0 +1,105 @@
+//! The signed-in user's interviews. Every function checks ownership; someone else's interview
+//! answers 404 exactly as a missing one.
+
+use super::ServerFnError;
+#[cfg(feature = "ssr")]
+use super::{db, read_owned_interview, require_user, user_error, with_owned_interview};
+#[cfg(feature = "ssr")]
+use crate::model::Role;
+use crate::model::{Interview, InterviewFilter, InterviewPage, InterviewStatus, Message, Skill};
+#[cfg(feature = "ssr")]
+use crate::store;
+use leptos::server;
+
+#[server(prefix = "/fn", endpoint = "my_interviews")]
+pub async fn my_interviews(filter: InterviewFilter) -> Result<InterviewPage, ServerFnError> {
+    let user = require_user().await?;
+    db()?
+        .read(move |c| store::list_interviews(c, &user.id, &filter))
+        .await
+        .map_err(user_error)
+}
+
+#[server(prefix = "/fn", endpoint = "my_interview")]
+pub async fn my_interview(interview_id: String) -> Result<Interview, ServerFnError> {
+    read_owned_interview(interview_id, |c, id| store::get_interview(c, id)).await
+}
+
+#[server(prefix = "/fn", endpoint = "create_interview")]
+pub async fn create_interview(
+    title: String,
+    interview_type_id: Option<i64>,
+    skill_ids: Vec<i64>,
+) -> Result<Interview, ServerFnError> {
+    let user = require_user().await?;
+    let new = store::NewInterview {
+        user_id: user.id,
+        title,
+        interview_type_id,
+        skill_ids,
+    };
+    db()?
+        .write(move |c| store::create_interview(c, &new))
+        .await
+        .map_err(user_error)
+}
+
+#[server(prefix = "/fn", endpoint = "rename_interview")]
+pub async fn rename_interview(interview_id: String, title: String) -> Result<(), ServerFnError> {
+    with_owned_interview(interview_id, move |c, id| {
+        store::set_interview_title(c, id, &title)
+    })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "set_interview_type")]
+pub async fn set_interview_type(
+    interview_id: String,
+    interview_type_id: i64,
+) -> Result<(), ServerFnError> {
+    with_owned_interview(interview_id, move |c, id| {
+        store::set_interview_type_for_interview(c, id, interview_type_id)
+    })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "set_interview_skills")]
+pub async fn set_interview_skills(
+    interview_id: String,
+    skill_ids: Vec<i64>,
+) -> Result<Vec<Skill>, ServerFnError> {
+    with_owned_interview(interview_id, move |c, id| {
+        store::set_skills_for_interview(c, id, &skill_ids)
+    })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "set_interview_status")]
+pub async fn set_interview_status(
+    interview_id: String,
+    status: InterviewStatus,
+) -> Result<Interview, ServerFnError> {
+    with_owned_interview(interview_id, move |c, id| {
+        store::set_interview_status(c, id, status)
+    })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "delete_interview")]
+pub async fn delete_interview(interview_id: String) -> Result<(), ServerFnError> {
+    with_owned_interview(interview_id, |c, id| store::delete_interview(c, id)).await
+}
+
+#[server(prefix = "/fn", endpoint = "interview_messages")]
+pub async fn interview_messages(interview_id: String) -> Result<Vec<Message>, ServerFnError> {
+    read_owned_interview(interview_id, |c, id| store::list_messages(c, id)).await
+}
+
+/// The candidate's answer, appended to the conversation.
+#[server(prefix = "/fn", endpoint = "answer")]
+pub async fn answer(interview_id: String, content: String) -> Result<Message, ServerFnError> {
+    with_owned_interview(interview_id, move |c, id| {
+        store::append_message(c, id, Role::Candidate, &content)
+    })
+    .await
+}
