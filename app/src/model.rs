@@ -63,8 +63,9 @@ pub struct Message {
     pub created_at: String,
 }
 
-/// A filtered, paged listing of one user's interviews.
+/// A filtered, paged listing of one user's interviews. Every field may be left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct InterviewFilter {
     pub interview_type_id: Option<i64>,
     /// Interviews that have every one of these skills.

@@ -9,8 +9,11 @@ pub mod throttle;
 use app::store::Db;
 use app::{App, shell};
 use axum::Router;
-use axum::extract::{FromRef, State};
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::{get, post};
 use config::Config;
 use leptos::prelude::*;
@@ -127,10 +130,29 @@ pub async fn app(
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(bad_arguments_are_400))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     Ok((router, db))
+}
+
+/// Server functions answer arguments they cannot decode with 500 ("Args|…"); that is the
+/// caller's mistake, so it becomes 400 with the same message.
+async fn bad_arguments_are_400(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/fn/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if bytes.starts_with(b"Args|") || bytes.starts_with(b"Deserialization|") {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Ready when the database answers a query.

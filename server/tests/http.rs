@@ -1,28 +1,8 @@
 //! The real router on a random port, a fresh SQLite file, real HTTP.
 
-use app::store::Db;
-use server::{AppState, leptos_options, router};
-use std::net::SocketAddr;
-use std::path::Path;
+mod common;
 
-struct TestServer {
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn start() -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("http.sqlite3")).unwrap();
-    let leptos_options = leptos_options(Path::new("../Leptos.toml")).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let app = router(AppState { leptos_options, db });
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    TestServer {
-        base: format!("http://{addr}"),
-        _dir: dir,
-    }
-}
+use common::start;
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()

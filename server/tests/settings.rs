@@ -43,6 +43,8 @@ fn help_documents_every_setting_and_its_variable() {
         ("--database", "PP_DATABASE"),
         ("--log", "PP_LOG"),
         ("--leptos-config", "PP_LEPTOS_CONFIG"),
+        ("--secure-cookies", "PP_SECURE_COOKIES"),
+        ("--demo-account", "PP_DEMO_ACCOUNT"),
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
         assert!(help.contains(var), "{var} missing from --help");
@@ -62,6 +64,7 @@ fn flags_override_defaults() {
     .unwrap();
     assert_eq!(c.addr.unwrap().port(), 8080);
     assert_eq!(c.database, std::path::PathBuf::from("/tmp/x.db"));
+    assert!(!c.secure_cookies && !c.demo_account, "off unless asked for");
     let err = Config::try_parse_from(["perfect-pitch", "--addr", "not-an-address"]).unwrap_err();
     assert!(
         err.to_string().contains("invalid value 'not-an-address'"),

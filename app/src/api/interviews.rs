@@ -12,7 +12,9 @@ use crate::store;
 use leptos::server;
 
 #[server(prefix = "/fn", endpoint = "my_interviews")]
-pub async fn my_interviews(filter: InterviewFilter) -> Result<InterviewPage, ServerFnError> {
+pub async fn my_interviews(
+    #[server(default)] filter: InterviewFilter,
+) -> Result<InterviewPage, ServerFnError> {
     let user = require_user().await?;
     db()?
         .read(move |c| store::list_interviews(c, &user.id, &filter))
@@ -22,14 +24,14 @@ pub async fn my_interviews(filter: InterviewFilter) -> Result<InterviewPage, Ser
 
 #[server(prefix = "/fn", endpoint = "my_interview")]
 pub async fn my_interview(interview_id: String) -> Result<Interview, ServerFnError> {
-    read_owned_interview(interview_id, |c, id| store::get_interview(c, id)).await
+    read_owned_interview(interview_id, store::get_interview).await
 }
 
 #[server(prefix = "/fn", endpoint = "create_interview")]
 pub async fn create_interview(
     title: String,
-    interview_type_id: Option<i64>,
-    skill_ids: Vec<i64>,
+    #[server(default)] interview_type_id: Option<i64>,
+    #[server(default)] skill_ids: Vec<i64>,
 ) -> Result<Interview, ServerFnError> {
     let user = require_user().await?;
     let new = store::NewInterview {
@@ -66,7 +68,7 @@ pub async fn set_interview_type(
 #[server(prefix = "/fn", endpoint = "set_interview_skills")]
 pub async fn set_interview_skills(
     interview_id: String,
-    skill_ids: Vec<i64>,
+    #[server(default)] skill_ids: Vec<i64>,
 ) -> Result<Vec<Skill>, ServerFnError> {
     with_owned_interview(interview_id, move |c, id| {
         store::set_skills_for_interview(c, id, &skill_ids)
@@ -87,12 +89,12 @@ pub async fn set_interview_status(
 
 #[server(prefix = "/fn", endpoint = "delete_interview")]
 pub async fn delete_interview(interview_id: String) -> Result<(), ServerFnError> {
-    with_owned_interview(interview_id, |c, id| store::delete_interview(c, id)).await
+    with_owned_interview(interview_id, store::delete_interview).await
 }
 
 #[server(prefix = "/fn", endpoint = "interview_messages")]
 pub async fn interview_messages(interview_id: String) -> Result<Vec<Message>, ServerFnError> {
-    read_owned_interview(interview_id, |c, id| store::list_messages(c, id)).await
+    read_owned_interview(interview_id, store::list_messages).await
 }
 
 /// The candidate's answer, appended to the conversation.

@@ -1,0 +1,84 @@
+// Accounts in a real browser: register, sign out, sign in again; pages that need a user send
+// visitors to sign in and back; another user's interview is "not found".
+const { test, expect } = require('@playwright/test');
+
+const PASSWORD = 'correct horse battery staple';
+
+async function register(page, username, next) {
+  await page.goto(next ? `/register?next=${encodeURIComponent(next)}` : '/register');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+test('register, sign out, and sign in again', async ({ page }) => {
+  const name = `ada${Date.now() % 100000}`;
+  await register(page, name);
+  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Password').fill('not my password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong username or password.');
+  await expect(page.getByLabel('Username')).toHaveValue(name);
+
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+});
+
+test('a taken username and a weak password are explained beside their fields', async ({ page }) => {
+  const name = `bob${Date.now() % 100000}`;
+  await register(page, name);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await register(page, name);
+  await expect(page.locator('#username-error')).toHaveText('That username is taken. Choose another, or sign in.');
+  await expect(page.getByLabel('Username')).toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByLabel('Username').fill(`${name}x`);
+  await page.getByLabel('Password').fill('password123');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('#password-error')).toContainText('too easy to guess');
+});
+
+test('a page that needs a user sends a visitor to sign in and back', async ({ page }) => {
+  await page.goto('/interviews');
+  await expect(page).toHaveURL(/\/signin\?next=%2Finterviews$/);
+  await page.getByRole('link', { name: 'Create one' }).click();
+  await expect(page).toHaveURL(/\/register\?next=%2Finterviews$/);
+  await page.getByLabel('Username').fill(`cleo${Date.now() % 100000}`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/interviews$/);
+  await expect(page.getByRole('heading', { name: 'My interviews' })).toBeVisible();
+  await expect(page.getByText('No interviews yet.')).toBeVisible();
+});
+
+test("a second user cannot open the first user's interview", async ({ browser }) => {
+  const first = await browser.newContext();
+  const firstPage = await first.newPage();
+  await register(firstPage, `dan${Date.now() % 100000}`);
+  // Create an interview through the server function, as the setup page will.
+  const created = await firstPage.evaluate(async () => {
+    const body = new URLSearchParams({ title: 'Dan private loop', interview_type_id: '1', 'skill_ids[0]': '1' });
+    const r = await fetch('/fn/create_interview', { method: 'POST', body });
+    return r.json();
+  });
+  await firstPage.goto(`/interviews/${created.id}`);
+  await expect(firstPage.getByRole('heading', { name: 'Dan private loop' })).toBeVisible();
+
+  const second = await browser.newContext();
+  const secondPage = await second.newPage();
+  await register(secondPage, `eve${Date.now() % 100000}`);
+  const response = await secondPage.goto(`/interviews/${created.id}`);
+  expect(response.status()).toBe(404);
+  await expect(secondPage.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await expect(secondPage.getByText('Dan private loop')).toHaveCount(0);
+  await first.close();
+  await second.close();
+});
