@@ -82,3 +82,22 @@ test("a second user cannot open the first user's interview", async ({ browser })
   await first.close();
   await second.close();
 });
+
+test('registering and signing in work with JavaScript off', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const name = `nojs${Date.now() % 100000}`;
+  await register(page, name, '/interviews');
+  await expect(page).toHaveURL(/\/interviews$/);
+  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.goto('/signin');
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Password').fill('wrong');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong username or password.');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+  await context.close();
+});

@@ -96,6 +96,16 @@ async fn session_layer(
         .with_expiry(Expiry::OnInactivity(time::Duration::days(14))))
 }
 
+/// The route list, generated once per process. While Leptos generates it, it suppresses
+/// resource loading process-wide (leptos-rs/leptos#4773), so a page rendering at that moment
+/// would wait forever; generating it once, before any server in the process serves, rules that
+/// out (tests start many servers in one process).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application on a database file: pages, server functions, account routes, health
 /// check and static files, behind sessions and security headers.
 pub async fn app(
@@ -111,7 +121,7 @@ pub async fn app(
         db: db.clone(),
         throttle: Arc::new(Throttle::new(options.throttle)),
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let shell_options = state.leptos_options.clone();
     let context_db = state.db.clone();
     let router = Router::new()
