@@ -60,25 +60,71 @@ pub fn create_interview_type(
     name: &str,
     description: Option<&str>,
 ) -> Result<InterviewType> {
-    let name = checked_text("interview type name", name, MAX_NAME_CHARS)?;
+    create_named(
+        conn,
+        &INTERVIEW_TYPES,
+        name,
+        description,
+        interview_type_from_row,
+    )
+}
+
+/// A table of named, described things: interview types and skills share their rules.
+struct NamedTable {
+    table: &'static str,
+    id: &'static str,
+    name: &'static str,
+    entity: &'static str,
+}
+
+const INTERVIEW_TYPES: NamedTable = NamedTable {
+    table: "Interview_Types",
+    id: "interview_type_id",
+    name: "type_name",
+    entity: "interview type name",
+};
+
+const SKILLS: NamedTable = NamedTable {
+    table: "Skills",
+    id: "skill_id",
+    name: "skill_name",
+    entity: "skill name",
+};
+
+/// Inserts a named row after checking the name (trimmed, 1–60 characters, unique regardless
+/// of case) and the description, in one write transaction.
+fn create_named<T>(
+    conn: &mut Connection,
+    t: &NamedTable,
+    name: &str,
+    description: Option<&str>,
+    from_row: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<T> {
+    let name = checked_text(t.entity, name, MAX_NAME_CHARS)?;
     let description = checked_optional_text("description", description, MAX_DESCRIPTION_CHARS)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Table and column names come from the constants above, never from input.
     let taken: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM Interview_Types WHERE type_name = ?1 COLLATE NOCASE)",
+        &format!(
+            "SELECT EXISTS(SELECT 1 FROM {} WHERE {} = ?1 COLLATE NOCASE)",
+            t.table, t.name
+        ),
         [&name],
         |r| r.get(0),
     )?;
     if taken {
         return Err(StoreError::Duplicate {
-            entity: "interview type name",
+            entity: t.entity,
             name,
         });
     }
     let created = tx.query_row(
-        "INSERT INTO Interview_Types (type_name, description) VALUES (?1, ?2)
-         RETURNING interview_type_id, type_name, description",
+        &format!(
+            "INSERT INTO {} ({}, description) VALUES (?1, ?2) RETURNING {}, {}, description",
+            t.table, t.name, t.id, t.name
+        ),
         params![name, description],
-        interview_type_from_row,
+        from_row,
     )?;
     tx.commit()?;
     Ok(created)
@@ -103,28 +149,7 @@ pub fn get_skill_by_id(conn: &Connection, id: i64) -> Result<Option<Skill>> {
 
 /// Creates a skill. Names are trimmed and unique regardless of case.
 pub fn create_skill(conn: &mut Connection, name: &str, description: Option<&str>) -> Result<Skill> {
-    let name = checked_text("skill name", name, MAX_NAME_CHARS)?;
-    let description = checked_optional_text("description", description, MAX_DESCRIPTION_CHARS)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let taken: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM Skills WHERE skill_name = ?1 COLLATE NOCASE)",
-        [&name],
-        |r| r.get(0),
-    )?;
-    if taken {
-        return Err(StoreError::Duplicate {
-            entity: "skill name",
-            name,
-        });
-    }
-    let created = tx.query_row(
-        "INSERT INTO Skills (skill_name, description) VALUES (?1, ?2)
-         RETURNING skill_id, skill_name, description",
-        params![name, description],
-        skill_from_row,
-    )?;
-    tx.commit()?;
-    Ok(created)
+    create_named(conn, &SKILLS, name, description, skill_from_row)
 }
 
 /// Deletes a skill. Its interview links and suggestions go with it (ON DELETE CASCADE); its

@@ -206,6 +206,21 @@ pub fn get_skills_for_interview(conn: &Connection, interview_id: &str) -> Result
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How many skills an interview has, and whether `skill_id` is one of them.
+fn skill_count_and_membership(
+    conn: &Connection,
+    interview_id: &str,
+    skill_id: i64,
+) -> Result<(usize, bool)> {
+    let (count, has_it): (i64, bool) = conn.query_row(
+        "SELECT count(*), coalesce(max(skill_id = ?2), 0) FROM Interview_Skills
+         WHERE interview_id = ?1",
+        params![interview_id, skill_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((count as usize, has_it))
+}
+
 /// Adds a skill to an interview. Adding a skill it already has changes nothing.
 pub fn add_skill_to_interview(
     conn: &mut Connection,
@@ -215,16 +230,11 @@ pub fn add_skill_to_interview(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     ensure_interview_exists(&tx, interview_id)?;
     ensure_skills_exist(&tx, &[skill_id])?;
-    let (count, has_it): (i64, bool) = tx.query_row(
-        "SELECT count(*), coalesce(max(skill_id = ?2), 0) FROM Interview_Skills
-         WHERE interview_id = ?1",
-        params![interview_id, skill_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (count, has_it) = skill_count_and_membership(&tx, interview_id, skill_id)?;
     if has_it {
         return Ok(());
     }
-    if count as usize >= MAX_SKILLS_PER_INTERVIEW {
+    if count >= MAX_SKILLS_PER_INTERVIEW {
         return Err(StoreError::Invalid(format!(
             "an interview can have at most {MAX_SKILLS_PER_INTERVIEW} skills"
         )));
@@ -247,12 +257,7 @@ pub fn remove_skill_from_interview(
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     ensure_interview_exists(&tx, interview_id)?;
-    let (count, has_it): (i64, bool) = tx.query_row(
-        "SELECT count(*), coalesce(max(skill_id = ?2), 0) FROM Interview_Skills
-         WHERE interview_id = ?1",
-        params![interview_id, skill_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (count, has_it) = skill_count_and_membership(&tx, interview_id, skill_id)?;
     if !has_it {
         return Err(StoreError::NotFound(format!(
             "skill {skill_id} on interview {interview_id}"
