@@ -208,6 +208,7 @@ fn main() {
                 title: format!("Bench interview {i}"),
                 interview_type_id: Some(1 + (i % 4) as i64),
                 skill_ids: five_skills(&mut rng, first_skill),
+                ..Default::default()
             },
         )
         .unwrap();
@@ -241,6 +242,7 @@ fn main() {
                         title: format!("Async interview {t}-{i}"),
                         interview_type_id: Some(2),
                         skill_ids: five_skills(&mut rng, first_skill),
+                        ..Default::default()
                     };
                     db.write(move |c| store::create_interview(c, &new))
                         .await
@@ -283,6 +285,7 @@ fn main() {
                 ),
                 interview_type_id: Some(1 + (i % 4) as i64),
                 skill_ids: five_skills(&mut rng, first_skill),
+                ..Default::default()
             },
         )
         .unwrap();

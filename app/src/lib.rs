@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod model;
 pub mod pages;
+pub mod selection;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod validate;

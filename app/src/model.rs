@@ -50,7 +50,13 @@ pub struct Interview {
     pub updated_at: String,
     pub started_at: Option<String>,
     pub completed_at: Option<String>,
+    /// How many questions the interview asks (3–12).
+    pub question_count: u8,
+    pub difficulty: DifficultySetting,
 }
+
+pub const QUESTION_COUNTS: std::ops::RangeInclusive<u8> = 3..=12;
+pub const DEFAULT_QUESTION_COUNT: u8 = 6;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
@@ -138,6 +144,24 @@ string_enum!(Difficulty, "difficulty" {
     Medium => "medium",
     Hard => "hard",
 });
+
+string_enum!(DifficultySetting, "difficulty" {
+    Easy => "easy",
+    Medium => "medium",
+    Hard => "hard",
+    Mixed => "mixed",
+});
+
+impl DifficultySetting {
+    pub fn label(self) -> &'static str {
+        match self {
+            DifficultySetting::Easy => "Easy",
+            DifficultySetting::Medium => "Medium",
+            DifficultySetting::Hard => "Hard",
+            DifficultySetting::Mixed => "Mixed (easier questions first)",
+        }
+    }
+}
 
 string_enum!(Role, "role" {
     Interviewer => "interviewer",

@@ -272,3 +272,236 @@ mod tests {
         }
     }
 }
+
+// ---------------------------------------------------------------- interview setup
+
+use crate::model::{DifficultySetting, QUESTION_COUNTS};
+
+pub const MAX_TITLE_CHARS: usize = 120;
+pub const MAX_SKILLS: usize = 10;
+
+/// What the setup form submits.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SetupInput {
+    pub title: String,
+    pub interview_type_id: Option<i64>,
+    pub skill_ids: Vec<i64>,
+    pub question_count: u8,
+    pub difficulty: DifficultySetting,
+}
+
+/// Why a setup was refused; each belongs beside one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetupError {
+    TitleEmpty,
+    TitleLong,
+    TypeMissing,
+    TypeUnknown,
+    SkillsNone,
+    SkillsTooMany,
+    SkillUnknown,
+    QuestionCount,
+}
+
+impl SetupError {
+    const ALL: [SetupError; 8] = [
+        Self::TitleEmpty,
+        Self::TitleLong,
+        Self::TypeMissing,
+        Self::TypeUnknown,
+        Self::SkillsNone,
+        Self::SkillsTooMany,
+        Self::SkillUnknown,
+        Self::QuestionCount,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::TitleEmpty => "title_empty",
+            Self::TitleLong => "title_long",
+            Self::TypeMissing => "type_missing",
+            Self::TypeUnknown => "type_unknown",
+            Self::SkillsNone => "skills_none",
+            Self::SkillsTooMany => "skills_too_many",
+            Self::SkillUnknown => "skill_unknown",
+            Self::QuestionCount => "question_count",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::TitleEmpty | Self::TitleLong => "title",
+            Self::TypeMissing | Self::TypeUnknown => "interview_type_id",
+            Self::SkillsNone | Self::SkillsTooMany | Self::SkillUnknown => "skill_ids",
+            Self::QuestionCount => "question_count",
+        }
+    }
+}
+
+impl fmt::Display for SetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TitleEmpty => f.write_str("Give the interview a title."),
+            Self::TitleLong => write!(
+                f,
+                "Keep the title to {MAX_TITLE_CHARS} characters or fewer."
+            ),
+            Self::TypeMissing => f.write_str("Choose an interview type."),
+            Self::TypeUnknown => {
+                f.write_str("That interview type no longer exists; choose another.")
+            }
+            Self::SkillsNone => f.write_str("Choose at least one skill."),
+            Self::SkillsTooMany => write!(f, "Choose at most {MAX_SKILLS} skills."),
+            Self::SkillUnknown => {
+                f.write_str("One of the chosen skills no longer exists; check the list.")
+            }
+            Self::QuestionCount => write!(
+                f,
+                "Choose between {} and {} questions.",
+                QUESTION_COUNTS.start(),
+                QUESTION_COUNTS.end()
+            ),
+        }
+    }
+}
+
+/// Checks a setup against the types and skills that exist. Returns every problem (at most one
+/// per field), so the form can show them all at once; empty means valid.
+pub fn setup(input: &SetupInput, known_types: &[i64], known_skills: &[i64]) -> Vec<SetupError> {
+    let mut errors = Vec::new();
+    let title_chars = input.title.trim().chars().count();
+    if title_chars == 0 {
+        errors.push(SetupError::TitleEmpty);
+    } else if title_chars > MAX_TITLE_CHARS {
+        errors.push(SetupError::TitleLong);
+    }
+    match input.interview_type_id {
+        None => errors.push(SetupError::TypeMissing),
+        Some(id) if !known_types.contains(&id) => errors.push(SetupError::TypeUnknown),
+        Some(_) => {}
+    }
+    let mut skills = input.skill_ids.clone();
+    skills.sort_unstable();
+    skills.dedup();
+    if skills.is_empty() {
+        errors.push(SetupError::SkillsNone);
+    } else if skills.len() > MAX_SKILLS {
+        errors.push(SetupError::SkillsTooMany);
+    } else if skills.iter().any(|s| !known_skills.contains(s)) {
+        errors.push(SetupError::SkillUnknown);
+    }
+    if !QUESTION_COUNTS.contains(&input.question_count) {
+        errors.push(SetupError::QuestionCount);
+    }
+    errors
+}
+
+#[cfg(test)]
+mod setup_tests {
+    use super::*;
+
+    fn input() -> SetupInput {
+        SetupInput {
+            title: "Backend loop".into(),
+            interview_type_id: Some(1),
+            skill_ids: vec![1, 2],
+            question_count: 6,
+            difficulty: DifficultySetting::Mixed,
+        }
+    }
+
+    #[test]
+    fn a_good_setup_passes() {
+        assert_eq!(setup(&input(), &[1, 2], &[1, 2, 3]), vec![]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_beside_its_field() {
+        let bad = SetupInput {
+            title: "x".repeat(121),
+            interview_type_id: None,
+            skill_ids: vec![],
+            question_count: 13,
+            ..input()
+        };
+        let errors = setup(&bad, &[1], &[1]);
+        assert_eq!(
+            errors,
+            vec![
+                SetupError::TitleLong,
+                SetupError::TypeMissing,
+                SetupError::SkillsNone,
+                SetupError::QuestionCount
+            ]
+        );
+        let fields: Vec<_> = errors.iter().map(|e| e.field()).collect();
+        assert_eq!(
+            fields,
+            ["title", "interview_type_id", "skill_ids", "question_count"]
+        );
+    }
+
+    #[test]
+    fn limits_count_trimmed_characters_and_distinct_skills() {
+        let ok = SetupInput {
+            title: format!("  {}  ", "é".repeat(120)),
+            ..input()
+        };
+        assert_eq!(setup(&ok, &[1], &[1, 2]), vec![]);
+        let blank = SetupInput {
+            title: "   ".into(),
+            ..input()
+        };
+        assert_eq!(setup(&blank, &[1], &[1, 2]), vec![SetupError::TitleEmpty]);
+        let repeated = SetupInput {
+            skill_ids: vec![1; 11],
+            ..input()
+        };
+        assert_eq!(
+            setup(&repeated, &[1], &[1]),
+            vec![],
+            "eleven copies of one skill are one skill"
+        );
+        let eleven = SetupInput {
+            skill_ids: (1..=11).collect(),
+            ..input()
+        };
+        assert_eq!(
+            setup(&eleven, &[1], &(1..=11).collect::<Vec<_>>()),
+            vec![SetupError::SkillsTooMany]
+        );
+        let unknown = SetupInput {
+            skill_ids: vec![1, 99],
+            interview_type_id: Some(7),
+            ..input()
+        };
+        assert_eq!(
+            setup(&unknown, &[1], &[1]),
+            vec![SetupError::TypeUnknown, SetupError::SkillUnknown]
+        );
+        for n in [2, 13] {
+            assert_eq!(
+                setup(
+                    &SetupInput {
+                        question_count: n,
+                        ..input()
+                    },
+                    &[1],
+                    &[1, 2]
+                ),
+                vec![SetupError::QuestionCount]
+            );
+        }
+    }
+
+    #[test]
+    fn setup_error_codes_round_trip() {
+        for e in SetupError::ALL {
+            assert_eq!(SetupError::from_code(e.code()), Some(e));
+        }
+    }
+}

@@ -39,6 +39,7 @@ pub async fn create_interview(
         title,
         interview_type_id,
         skill_ids,
+        ..Default::default()
     };
     db()?
         .write(move |c| store::create_interview(c, &new))

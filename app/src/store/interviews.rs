@@ -3,7 +3,8 @@
 use super::catalog::skill_from_row;
 use super::{NOW_SQL, Result, StoreError, checked_text, id_array, parse_enum};
 use crate::model::{
-    Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill,
+    DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewPage,
+    InterviewStatus, InterviewType, QUESTION_COUNTS, Skill,
 };
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
@@ -23,12 +24,27 @@ pub struct NewInterview {
     /// the setup form requires one.
     pub interview_type_id: Option<i64>,
     pub skill_ids: Vec<i64>,
+    pub question_count: u8,
+    pub difficulty: DifficultySetting,
+}
+
+impl Default for NewInterview {
+    fn default() -> Self {
+        NewInterview {
+            user_id: String::new(),
+            title: String::new(),
+            interview_type_id: None,
+            skill_ids: Vec::new(),
+            question_count: DEFAULT_QUESTION_COUNT,
+            difficulty: DifficultySetting::Mixed,
+        }
+    }
 }
 
 /// The columns `interview_from_row` reads, in order; `t` is the joined interview type.
 const INTERVIEW_COLUMNS: &str = "i.interview_id, i.user_id, i.title, i.status, \
      i.interview_type_id, t.type_name, t.description, i.created_at, i.updated_at, \
-     i.started_at, i.completed_at";
+     i.started_at, i.completed_at, i.question_count, i.difficulty";
 
 fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
     let type_id: Option<i64> = row.get(4)?;
@@ -51,6 +67,8 @@ fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
         updated_at: row.get(8)?,
         started_at: row.get(9)?,
         completed_at: row.get(10)?,
+        question_count: row.get(11)?,
+        difficulty: parse_enum(row, 12)?,
     })
 }
 
@@ -127,6 +145,14 @@ fn touch(tx: &Transaction<'_>, interview_id: &str) -> Result<()> {
 pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Interview> {
     let title = checked_text("title", &new.title, MAX_TITLE_CHARS)?;
     let skill_ids = checked_skill_ids(&new.skill_ids)?;
+    if !QUESTION_COUNTS.contains(&new.question_count) {
+        return Err(StoreError::Invalid(format!(
+            "the number of questions must be {} to {} (got {})",
+            QUESTION_COUNTS.start(),
+            QUESTION_COUNTS.end(),
+            new.question_count
+        )));
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let user_found: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM Users WHERE user_id = ?1)",
@@ -143,10 +169,17 @@ pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Int
     let id = uuid::Uuid::now_v7().to_string();
     tx.prepare_cached(&format!(
         "INSERT INTO Interviews (interview_id, user_id, title, status, interview_type_id,
-                                 created_at, updated_at)
-         VALUES (?1, ?2, ?3, 'pending', ?4, {NOW_SQL}, {NOW_SQL})"
+                                 question_count, difficulty, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, {NOW_SQL}, {NOW_SQL})"
     ))?
-    .execute(params![id, new.user_id, title, new.interview_type_id])?;
+    .execute(params![
+        id,
+        new.user_id,
+        title,
+        new.interview_type_id,
+        new.question_count,
+        new.difficulty.as_str()
+    ])?;
     tx.prepare_cached(
         "INSERT INTO Interview_Skills (interview_id, skill_id) SELECT ?1, value FROM json_each(?2)",
     )?

@@ -34,6 +34,7 @@ fn interview(
             title: title.into(),
             interview_type_id,
             skill_ids,
+            ..Default::default()
         },
     )
     .unwrap()
@@ -607,6 +608,7 @@ fn create_and_get_an_interview() {
             title: "  Backend loop  ".into(),
             interview_type_id: Some(technical),
             skill_ids: vec![skills[0], skills[1], skills[0]],
+            ..Default::default()
         },
     )
     .unwrap();
@@ -642,6 +644,7 @@ fn a_failed_create_stores_nothing() {
         title: "T".into(),
         interview_type_id: Some(technical),
         skill_ids: vec![python],
+        ..Default::default()
     };
     let cases: Vec<(NewInterview, StoreError)> = vec![
         (
@@ -794,6 +797,7 @@ fn an_interviews_type_and_title_can_be_changed() {
             title: "Old".into(),
             interview_type_id: None,
             skill_ids: vec![1],
+            ..Default::default()
         },
     )
     .unwrap();
@@ -1346,6 +1350,7 @@ fn concurrent_requests_do_not_fail_with_database_is_locked() {
                         title: format!("t{t} i{i}"),
                         interview_type_id: Some(1),
                         skill_ids: vec![1, 2, 3, 4, 5],
+                        ..Default::default()
                     };
                     let id = db.write(move |c| create_interview(c, &new)).await?.id;
                     db.write({
