@@ -65,6 +65,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("register") view=pages::RegisterPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("interviews") view=pages::InterviewsPage ssr=SsrMode::Async />
                     <Route
+                        path=(StaticSegment("interviews"), StaticSegment("new"))
+                        view=pages::SetupPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("interviews"), ParamSegment("id"))
                         view=pages::InterviewPage
                         ssr=SsrMode::Async

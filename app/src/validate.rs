@@ -280,14 +280,28 @@ use crate::model::{DifficultySetting, QUESTION_COUNTS};
 pub const MAX_TITLE_CHARS: usize = 120;
 pub const MAX_SKILLS: usize = 10;
 
-/// What the setup form submits.
+/// What the setup form submits. Absent fields take their empty or default values (query-string
+/// encodings drop empty lists), and the rules then say what is missing.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SetupInput {
     pub title: String,
     pub interview_type_id: Option<i64>,
     pub skill_ids: Vec<i64>,
     pub question_count: u8,
     pub difficulty: DifficultySetting,
+}
+
+impl Default for SetupInput {
+    fn default() -> Self {
+        SetupInput {
+            title: String::new(),
+            interview_type_id: None,
+            skill_ids: Vec::new(),
+            question_count: crate::model::DEFAULT_QUESTION_COUNT,
+            difficulty: DifficultySetting::Mixed,
+        }
+    }
 }
 
 /// Why a setup was refused; each belongs beside one field.

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod config;
 pub mod security;
+pub mod setup;
 pub mod telemetry;
 pub mod throttle;
 
@@ -129,6 +130,7 @@ pub async fn app(
         .route("/auth/register", post(auth::register))
         .route("/auth/signin", post(auth::sign_in))
         .route("/auth/signout", post(auth::sign_out))
+        .route("/interviews/new", post(setup::create))
         .leptos_routes_with_context(
             &state,
             routes,

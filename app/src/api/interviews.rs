@@ -106,3 +106,55 @@ pub async fn answer(interview_id: String, content: String) -> Result<Message, Se
     })
     .await
 }
+
+/// The result of submitting the setup form: the new interview, or the problems to show beside
+/// the fields (nothing is stored then).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SetupOutcome {
+    Created(Interview),
+    Invalid(Vec<String>),
+}
+
+/// Validates a setup with the same rules as the form, against the types and skills that exist
+/// now, and creates the interview for `user_id` in one transaction.
+#[cfg(feature = "ssr")]
+pub async fn setup_interview_for(
+    db: &store::Db,
+    user_id: String,
+    input: crate::validate::SetupInput,
+) -> Result<SetupOutcome, store::StoreError> {
+    db.write(move |c| {
+        let types: Vec<i64> = store::get_interview_types(c)?
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        let skills: Vec<i64> = store::get_skills(c)?.iter().map(|s| s.id).collect();
+        let errors = crate::validate::setup(&input, &types, &skills);
+        if !errors.is_empty() {
+            return Ok(SetupOutcome::Invalid(
+                errors.iter().map(|e| e.code().to_owned()).collect(),
+            ));
+        }
+        let new = store::NewInterview {
+            user_id,
+            title: input.title,
+            interview_type_id: input.interview_type_id,
+            skill_ids: input.skill_ids,
+            question_count: input.question_count,
+            difficulty: input.difficulty,
+        };
+        store::create_interview(c, &new).map(SetupOutcome::Created)
+    })
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "setup_interview")]
+pub async fn setup_interview(
+    input: crate::validate::SetupInput,
+) -> Result<SetupOutcome, ServerFnError> {
+    // `Invalid` is an answer, not a failure: it comes back as 200 so the form can show it.
+    let user = require_user().await?;
+    setup_interview_for(&db()?, user.id, input)
+        .await
+        .map_err(user_error)
+}

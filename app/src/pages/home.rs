@@ -40,6 +40,7 @@ pub fn HomePage() -> impl IntoView {
                     "An interviewer asks questions from a bank written for each skill, "
                     "follows up, and writes you a report per skill."
                 </p>
+                <p><a class="button" href="/interviews/new">"Set up an interview"</a></p>
             </section>
 
             <section class="panel" aria-labelledby="types-heading">

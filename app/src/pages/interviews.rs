@@ -21,12 +21,15 @@ fn InterviewList() -> impl IntoView {
     let page = Resource::new(|| (), |_| my_interviews(InterviewFilter::default()));
     view! {
         <section class="panel">
-            <h1>"My interviews"</h1>
+            <div class="panel-head">
+                <h1>"My interviews"</h1>
+                <a class="button" href="/interviews/new">"New interview"</a>
+            </div>
             <Suspense fallback=|| view! { <p class="loading">"Loading your interviews…"</p> }>
                 {move || page.get().map(|r| match r {
                     Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
                     Ok(p) if p.interviews.is_empty() => view! {
-                        <p class="empty">"No interviews yet. "<a href="/">"Choose a type and skills to start one."</a></p>
+                        <p class="empty">"No interviews yet. "<a href="/interviews/new">"Set up your first one."</a></p>
                     }.into_any(),
                     Ok(p) => view! {
                         <ul class="interview-list">
@@ -78,6 +81,10 @@ fn InterviewDetail() -> impl IntoView {
                             <span class="type">{i.interview_type.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| "No type".into())}</span>
                             " · "
                             <span class="status">{i.status.label()}</span>
+                            " · "
+                            <span class="settings">
+                                {format!("{} questions, {}", i.question_count, i.difficulty.label().to_lowercase())}
+                            </span>
                         </p>
                         <h2>"Skills"</h2>
                         <ul class="badges">

@@ -3,10 +3,12 @@
 mod account;
 mod home;
 mod interviews;
+mod setup;
 
 pub use account::{RegisterPage, SignInPage, encode_query_value};
 pub use home::HomePage;
 pub use interviews::{InterviewPage, InterviewsPage};
+pub use setup::SetupPage;
 
 use crate::model::User;
 use leptos::prelude::*;
@@ -50,6 +52,7 @@ pub fn UserMenu() -> impl IntoView {
             {move || user.get().map(|r| match r {
                 Ok(Some(u)) => view! {
                     <nav class="user-menu" aria-label="Account">
+                        <a href="/interviews/new">"New interview"</a>
                         <a href="/interviews">"My interviews"</a>
                         <span class="who">"Signed in as "<strong>{u.username}</strong></span>
                         <form method="post" action="/auth/signout">

@@ -1,0 +1,194 @@
+//! The setup form over real HTTP: the no-JS post and the server function apply the same rules,
+//! store nothing on bad input, and store the chosen question count and difficulty.
+
+mod common;
+
+use app::api::SetupOutcome;
+use common::*;
+use reqwest::StatusCode;
+
+fn count_interviews(s: &TestServer) -> i64 {
+    rusqlite::Connection::open(&s.database)
+        .unwrap()
+        .query_row("SELECT count(*) FROM Interviews", [], |r| r.get(0))
+        .unwrap()
+}
+
+async fn post_form(s: &TestServer, c: &reqwest::Client, body: &str) -> reqwest::Response {
+    c.post(s.url("/interviews/new"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_form_post_creates_an_interview_and_goes_to_it() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let resp = post_form(&s, &c, "title=Final+round&interview_type_id=1&skill_ids=1&skill_ids=4&question_count=8&difficulty=hard").await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let to = location(&resp);
+    let id = to
+        .strip_prefix("/interviews/")
+        .expect("goes to the interview")
+        .to_owned();
+    let (status, body) = call(&s, &c, "my_interview", &[("interview_id", &id)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let interview: app::model::Interview = serde_json::from_str(&body).unwrap();
+    assert_eq!(interview.title.as_deref(), Some("Final round"));
+    assert_eq!(interview.interview_type.unwrap().name, "Technical");
+    assert_eq!(
+        interview
+            .skills
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Go", "JavaScript"]
+    );
+    assert_eq!(
+        (interview.question_count, interview.difficulty),
+        (8, app::model::DifficultySetting::Hard)
+    );
+    let html = page(&s, &c, &to).await.text().await.unwrap();
+    assert!(html.contains("8 questions, hard"), "{html}");
+}
+
+#[tokio::test]
+async fn bad_input_comes_back_beside_its_fields_and_stores_nothing() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let long_title = "t".repeat(121);
+    let cases = [
+        (
+            format!("title={long_title}&interview_type_id=1&skill_ids=1"),
+            "errors=title_long",
+        ),
+        (
+            "title=+++&interview_type_id=1&skill_ids=1".to_owned(),
+            "errors=title_empty",
+        ),
+        ("title=x&skill_ids=1".to_owned(), "errors=type_missing"),
+        (
+            "title=x&interview_type_id=99&skill_ids=1".to_owned(),
+            "errors=type_unknown",
+        ),
+        (
+            "title=x&interview_type_id=one&skill_ids=1".to_owned(),
+            "errors=type_unknown",
+        ),
+        (
+            "title=x&interview_type_id=1".to_owned(),
+            "errors=skills_none",
+        ),
+        (
+            "title=x&interview_type_id=1&skill_ids=999".to_owned(),
+            "errors=skill_unknown",
+        ),
+        (
+            format!(
+                "title=x&interview_type_id=1{}",
+                (1..=11)
+                    .map(|i| format!("&skill_ids={i}"))
+                    .collect::<String>()
+            ),
+            "errors=skills_too_many",
+        ),
+        (
+            "title=x&interview_type_id=1&skill_ids=1&question_count=2".to_owned(),
+            "errors=question_count",
+        ),
+        (
+            "title=x&interview_type_id=1&skill_ids=1&question_count=300".to_owned(),
+            "errors=question_count",
+        ),
+    ];
+    for (body, expected) in cases {
+        let resp = post_form(&s, &c, &body).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{body}");
+        let to = location(&resp);
+        assert!(
+            to.starts_with("/interviews/new?") && to.contains(expected),
+            "{body} → {to}"
+        );
+    }
+    assert_eq!(count_interviews(&s), 0);
+
+    // The page shows each message beside its field and keeps what was typed.
+    let resp = post_form(
+        &s,
+        &c,
+        "title=Kept+title&interview_type_id=2&question_count=2",
+    )
+    .await;
+    let html = page(&s, &c, &location(&resp)).await.text().await.unwrap();
+    assert!(
+        html.contains(r#"id="skill_ids-error""#) && html.contains("Choose at least one skill.")
+    );
+    assert!(
+        html.contains(r#"id="question_count-error""#)
+            && html.contains("Choose between 3 and 12 questions.")
+    );
+    assert!(html.contains(r#"value="Kept title""#));
+    assert!(html.contains(r#"<option value="2" selected"#), "type kept");
+}
+
+#[tokio::test]
+async fn the_server_function_uses_the_same_rules() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let args = |title: &str, skills: &[&str]| {
+        let mut a = vec![
+            ("input[title]".to_owned(), title.to_owned()),
+            ("input[interview_type_id]".to_owned(), "3".to_owned()),
+            ("input[question_count]".to_owned(), "5".to_owned()),
+            ("input[difficulty]".to_owned(), "easy".to_owned()),
+        ];
+        for (i, s) in skills.iter().enumerate() {
+            a.push((format!("input[skill_ids][{i}]"), s.to_string()));
+        }
+        a
+    };
+    let as_pairs = |a: &Vec<(String, String)>| {
+        a.iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    let send = |a: Vec<(String, String)>| {
+        let c = c.clone();
+        let url = s.url("/fn/setup_interview");
+        async move { c.post(url).form(&a).send().await.unwrap() }
+    };
+    let resp = send(as_pairs(&args("", &[]))).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let outcome: SetupOutcome = resp.json().await.unwrap();
+    assert_eq!(
+        outcome,
+        SetupOutcome::Invalid(vec!["title_empty".into(), "skills_none".into()])
+    );
+    assert_eq!(count_interviews(&s), 0);
+
+    let resp = send(as_pairs(&args("Design round", &["8", "12"]))).await;
+    let outcome: SetupOutcome = resp.json().await.unwrap();
+    let SetupOutcome::Created(interview) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(interview.interview_type.unwrap().name, "System Design");
+    assert_eq!(interview.question_count, 5);
+    assert_eq!(count_interviews(&s), 1);
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in() {
+    let s = start().await;
+    let c = browser();
+    let resp = post_form(&s, &c, "title=x&interview_type_id=1&skill_ids=1").await;
+    assert_eq!(location(&resp), "/signin?next=%2Finterviews%2Fnew");
+    let resp = page(&s, &c, "/interviews/new").await;
+    assert_eq!(location(&resp), "/signin?next=%2Finterviews%2Fnew");
+    assert_eq!(count_interviews(&s), 0);
+}
