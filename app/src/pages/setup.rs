@@ -5,7 +5,7 @@
 //! JavaScript off it posts to `/interviews/new`, which answers with a redirect to the new
 //! interview or back here with the error codes and the entered values in the query.
 
-use super::{RequireUser, error_text};
+use super::{RequireUser, error_text, hydrated_signal};
 use crate::api::{
     SetupOutcome, list_interview_types, list_skills, list_suggested_skills, setup_interview,
 };
@@ -72,6 +72,7 @@ fn initial_from_query() -> (SetupInput, Vec<SetupError>) {
 
 #[component]
 fn SetupForm(types: Vec<InterviewType>, skills: Vec<Skill>) -> impl IntoView {
+    let hydrated = hydrated_signal();
     let (initial, initial_errors) = initial_from_query();
     let title = RwSignal::new(initial.title.clone());
     let type_id = RwSignal::new(initial.interview_type_id);
@@ -181,7 +182,8 @@ fn SetupForm(types: Vec<InterviewType>, skills: Vec<Skill>) -> impl IntoView {
     };
 
     view! {
-        <form method="post" action="/interviews/new" class="stack setup" novalidate on:submit=on_submit>
+        <form method="post" action="/interviews/new" class="stack setup" novalidate on:submit=on_submit
+            data-hydrated=move || hydrated.get().to_string()>
             {move || server_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
 
             <label for="title">"Title"</label>
