@@ -84,6 +84,97 @@ pub struct InterviewFilter {
     pub per_page: u32,
 }
 
+impl InterviewFilter {
+    /// Reads the filters from query pairs: `type`, `skill` (repeatable), `status`, `q`,
+    /// `page`, `per_page`. Values that do not parse are left out and described in the second
+    /// part, so a page can ignore them and an API can refuse them.
+    pub fn from_query<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> (Self, Vec<String>) {
+        let mut f = InterviewFilter::default();
+        let mut problems = Vec::new();
+        for (key, value) in pairs {
+            let (key, value) = (key.as_ref(), value.as_ref().trim());
+            if value.is_empty() {
+                continue;
+            }
+            let number = |what: &str, problems: &mut Vec<String>| -> Option<i64> {
+                let n = value.parse::<i64>().ok().filter(|n| *n > 0);
+                if n.is_none() {
+                    problems.push(format!(
+                        "{what} must be a positive whole number (got '{value}')"
+                    ));
+                }
+                n
+            };
+            match key {
+                "type" => f.interview_type_id = number("type", &mut problems),
+                "skill" => f.skill_ids.extend(number("skill", &mut problems)),
+                "status" => match value.parse() {
+                    Ok(s) => f.status = Some(s),
+                    Err(e) => problems.push(e),
+                },
+                "q" => f.title_query = Some(value.to_owned()),
+                "page" => {
+                    f.page =
+                        number("page", &mut problems).map_or(0, |n| n.min(u32::MAX as i64) as u32)
+                }
+                "per_page" => {
+                    f.per_page = number("per_page", &mut problems)
+                        .map_or(0, |n| n.min(u32::MAX as i64) as u32)
+                }
+                _ => {}
+            }
+        }
+        (f, problems)
+    }
+
+    /// The query string for these filters (without `?`), `page` included when past the first.
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(q) = self.title_query.as_deref().filter(|q| !q.trim().is_empty()) {
+            parts.push(format!("q={}", encode_query_value(q)));
+        }
+        if let Some(t) = self.interview_type_id {
+            parts.push(format!("type={t}"));
+        }
+        for s in &self.skill_ids {
+            parts.push(format!("skill={s}"));
+        }
+        if let Some(s) = self.status {
+            parts.push(format!("status={s}"));
+        }
+        if self.page > 1 {
+            parts.push(format!("page={}", self.page));
+        }
+        parts.join("&")
+    }
+
+    /// Whether any filter narrows the list (paging aside).
+    pub fn is_filtered(&self) -> bool {
+        self.interview_type_id.is_some()
+            || !self.skill_ids.is_empty()
+            || self.status.is_some()
+            || self
+                .title_query
+                .as_deref()
+                .is_some_and(|q| !q.trim().is_empty())
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InterviewPage {
     pub interviews: Vec<Interview>,
@@ -222,6 +313,15 @@ mod tests {
     }
 
     #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(
+            encode_query_value("/interviews/a b?x=1&y"),
+            "%2Finterviews%2Fa%20b%3Fx%3D1%26y"
+        );
+        assert_eq!(encode_query_value("é"), "%C3%A9");
+    }
+
+    #[test]
     fn final_states_go_nowhere() {
         use InterviewStatus::*;
         for next in InterviewStatus::ALL {
@@ -230,6 +330,44 @@ mod tests {
         }
         assert!(!Pending.can_become(Completed));
         assert!(Pending.can_become(InProgress));
+    }
+
+    #[test]
+    fn filters_round_trip_through_the_query() {
+        let f = InterviewFilter {
+            interview_type_id: Some(2),
+            skill_ids: vec![3, 9],
+            status: Some(InterviewStatus::Completed),
+            title_query: Some("back end & more".into()),
+            page: 3,
+            per_page: 0,
+        };
+        let q = f.to_query();
+        assert_eq!(
+            q,
+            "q=back%20end%20%26%20more&type=2&skill=3&skill=9&status=completed&page=3"
+        );
+        let pairs: Vec<(String, String)> = q
+            .split('&')
+            .map(|kv| kv.split_once('=').unwrap())
+            .map(|(k, v)| (k.to_owned(), v.replace("%20", " ").replace("%26", "&")))
+            .collect();
+        assert_eq!(InterviewFilter::from_query(pairs), (f.clone(), vec![]));
+        assert!(f.is_filtered());
+        assert!(!InterviewFilter::default().is_filtered());
+    }
+
+    #[test]
+    fn bad_filter_values_are_described_and_left_out() {
+        let (f, problems) = InterviewFilter::from_query([
+            ("type", "x"),
+            ("status", "done"),
+            ("skill", "-1"),
+            ("q", "  "),
+        ]);
+        assert_eq!(f, InterviewFilter::default());
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[1].contains("unknown status 'done'"));
     }
 
     #[test]

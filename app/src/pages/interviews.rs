@@ -2,10 +2,13 @@
 //! interview shows "not found", exactly as a missing one.
 
 use super::{NotFound, RequireUser, error_text};
-use crate::api::{my_interview, my_interviews};
-use crate::model::{Interview, InterviewFilter};
+use crate::api::{list_interview_types, list_skills, my_interview, my_interviews};
+use crate::model::{
+    Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill,
+};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn InterviewsPage() -> impl IntoView {
@@ -18,40 +21,195 @@ pub fn InterviewsPage() -> impl IntoView {
 
 #[component]
 fn InterviewList() -> impl IntoView {
-    let page = Resource::new(|| (), |_| my_interviews(InterviewFilter::default()));
+    let query = use_query_map();
+    // The filters live in the URL, so a filtered view can be bookmarked and Back restores it.
+    let filter = Memo::new(move |_| {
+        let q = query.get();
+        let pairs = ["type", "skill", "status", "q", "page"]
+            .into_iter()
+            .flat_map(|k| {
+                q.get_all(k)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |v| (k, v))
+            });
+        InterviewFilter::from_query(pairs).0
+    });
+    let page = Resource::new(move || filter.get(), my_interviews);
+    let catalog = Resource::new(
+        || (),
+        |_| async { Ok::<_, ServerFnError>((list_interview_types().await?, list_skills().await?)) },
+    );
     view! {
         <section class="panel">
             <div class="panel-head">
                 <h1>"My interviews"</h1>
                 <a class="button" href="/interviews/new">"New interview"</a>
             </div>
-            <Suspense fallback=|| view! { <p class="loading">"Loading your interviews…"</p> }>
+            <Suspense fallback=|| ()>
+                {move || catalog.get().map(|r| match r {
+                    Ok((types, skills)) => view! { <Filters types skills filter /> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                })}
+            </Suspense>
+            <Transition fallback=|| view! { <p class="loading">"Loading your interviews…"</p> }>
                 {move || page.get().map(|r| match r {
                     Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Ok(p) if p.interviews.is_empty() && filter.get().is_filtered() => view! {
+                        <p class="empty">"Nothing matches these filters. "<a href="/interviews">"Clear the filters"</a></p>
+                    }.into_any(),
+                    Ok(p) if p.interviews.is_empty() && p.total > 0 => view! {
+                        <p class="empty">{format!("There is no page {}. ", p.page)}<a href="/interviews">"Back to the first page"</a></p>
+                    }.into_any(),
                     Ok(p) if p.interviews.is_empty() => view! {
                         <p class="empty">"No interviews yet. "<a href="/interviews/new">"Set up your first one."</a></p>
                     }.into_any(),
-                    Ok(p) => view! {
-                        <ul class="interview-list">
-                            {p.interviews.into_iter().map(|i| view! { <li><InterviewSummary interview=i /></li> }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(p) => view! { <Results page=p filter=filter.get() /> }.into_any(),
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
 
 #[component]
+fn Filters(
+    types: Vec<InterviewType>,
+    skills: Vec<Skill>,
+    filter: Memo<InterviewFilter>,
+) -> impl IntoView {
+    let chosen_skills = move || filter.with(|f| f.skill_ids.len());
+    view! {
+        <Form method="GET" action="/interviews" attr:class="filters" attr:role="search" attr:aria-label="Filter interviews">
+            <div class="filter-row">
+                <div class="stack">
+                    <label for="filter-q">"Title"</label>
+                    <input id="filter-q" name="q" type="search" placeholder="Search titles…"
+                        value=move || filter.with(|f| f.title_query.clone().unwrap_or_default())
+                        prop:value=move || filter.with(|f| f.title_query.clone().unwrap_or_default()) />
+                </div>
+                <div class="stack">
+                    <label for="filter-type">"Type"</label>
+                    <select id="filter-type" name="type">
+                        <option value="" selected=move || filter.with(|f| f.interview_type_id.is_none())
+                            prop:selected=move || filter.with(|f| f.interview_type_id.is_none())>"All types"</option>
+                        {types.into_iter().map(|t| {
+                            let id = t.id;
+                            view! {
+                                <option value=id.to_string() selected=move || filter.with(|f| f.interview_type_id == Some(id))
+                                    prop:selected=move || filter.with(|f| f.interview_type_id == Some(id))>
+                                    {t.name}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="stack">
+                    <label for="filter-status">"Status"</label>
+                    <select id="filter-status" name="status">
+                        <option value="" selected=move || filter.with(|f| f.status.is_none())
+                            prop:selected=move || filter.with(|f| f.status.is_none())>"Any status"</option>
+                        {InterviewStatus::ALL.iter().map(|s| {
+                            let s = *s;
+                            view! {
+                                <option value=s.as_str() selected=move || filter.with(|f| f.status == Some(s))
+                                    prop:selected=move || filter.with(|f| f.status == Some(s))>{s.label()}</option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <details class="skill-filter">
+                <summary>{move || match chosen_skills() { 0 => "Skills".to_owned(), n => format!("Skills ({n} chosen)") }}</summary>
+                <p class="hint">"Shows interviews that have every chosen skill."</p>
+                <ul class="checklist">
+                    {skills.into_iter().map(|s| {
+                        let id = s.id;
+                        view! {
+                            <li>
+                                <label>
+                                    <input type="checkbox" name="skill" value=id.to_string()
+                                        checked=move || filter.with(|f| f.skill_ids.contains(&id))
+                                        prop:checked=move || filter.with(|f| f.skill_ids.contains(&id)) />
+                                    <span class="skill-name">{s.name}</span>
+                                </label>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </details>
+            <div class="filter-actions">
+                <button type="submit" class="primary">"Apply filters"</button>
+                <a href="/interviews">"Clear"</a>
+            </div>
+        </Form>
+    }
+}
+
+#[component]
+fn Results(page: InterviewPage, filter: InterviewFilter) -> impl IntoView {
+    let link_to = move |n: u32| {
+        let q = InterviewFilter {
+            page: n,
+            ..filter.clone()
+        }
+        .to_query();
+        if q.is_empty() {
+            "/interviews".to_owned()
+        } else {
+            format!("/interviews?{q}")
+        }
+    };
+    let pages = page.page_count();
+    let current = page.page;
+    view! {
+        <p class="hint" aria-live="polite">
+            {match page.total { 1 => "1 interview".to_owned(), n => format!("{n} interviews") }}
+        </p>
+        <ul class="interview-list">
+            {page.interviews.into_iter().map(|i| view! { <li><InterviewSummary interview=i /></li> }).collect_view()}
+        </ul>
+        {(pages > 1).then(|| view! {
+            <nav class="pager" aria-label="Pages">
+                {(current > 1).then(|| view! { <a href=link_to(current - 1) rel="prev">"← Newer"</a> })}
+                <span>{format!("Page {current} of {pages}")}</span>
+                {(current < pages).then(|| view! { <a href=link_to(current + 1) rel="next">"Older →"</a> })}
+            </nav>
+        })}
+    }
+}
+
+/// "2026-11-25 14:03:09.123" → "2026-11-25 14:03".
+fn short_time(ts: &str) -> String {
+    ts.chars().take(16).collect()
+}
+
+#[component]
 fn InterviewSummary(interview: Interview) -> impl IntoView {
     let href = format!("/interviews/{}", interview.id);
+    let action = match interview.status {
+        InterviewStatus::Completed => "Read the report",
+        InterviewStatus::Pending => "Start",
+        InterviewStatus::InProgress | InterviewStatus::Error => "Continue",
+        InterviewStatus::Cancelled => "View",
+    };
+    let title = interview
+        .title
+        .clone()
+        .unwrap_or_else(|| "Untitled interview".into());
     view! {
-        <a class="interview-title" href=href>{interview.title.unwrap_or_else(|| "Untitled interview".into())}</a>
-        <span class="status">{interview.status.label()}</span>
+        <div class="summary-main">
+            <a class="interview-title" href=href.clone()>{title.clone()}</a>
+            <span class=format!("status status-{}", interview.status)>{interview.status.label()}</span>
+        </div>
         <span class="type">{interview.interview_type.map(|t| t.name).unwrap_or_else(|| "No type".into())}</span>
         <ul class="badges" aria-label="Skills">
             {interview.skills.into_iter().map(|s| view! { <li class="badge">{s.name}</li> }).collect_view()}
         </ul>
+        <p class="dates">
+            "Created "<time datetime=interview.created_at.clone()>{short_time(&interview.created_at)}</time>
+            {interview.completed_at.map(|c| view! { " · Completed "<time datetime=c.clone()>{short_time(&c)}</time> })}
+        </p>
+        <a class="action" href=href aria-label=format!("{action}: {title}")>{action}</a>
     }
 }
 

@@ -5,7 +5,8 @@ mod home;
 mod interviews;
 mod setup;
 
-pub use account::{RegisterPage, SignInPage, encode_query_value};
+pub use crate::model::encode_query_value;
+pub use account::{RegisterPage, SignInPage};
 pub use home::HomePage;
 pub use interviews::{InterviewPage, InterviewsPage};
 pub use setup::SetupPage;
