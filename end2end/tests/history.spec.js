@@ -1,0 +1,73 @@
+// The history in a real browser: filters live in the URL, a filtered URL opened fresh shows the
+// same result, and Back restores the previous filter.
+const { test, expect } = require('@playwright/test');
+
+const PASSWORD = 'correct horse battery staple';
+
+async function createInterview(page, title, typeId, skillIds) {
+  const body = new URLSearchParams({ title, interview_type_id: String(typeId) });
+  skillIds.forEach((id) => body.append('skill_ids', String(id)));
+  const r = await page.request.post('/interviews/new', {
+    data: body.toString(),
+    maxRedirects: 0,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  expect(r.status()).toBe(303);
+  return r.headers()['location'].split('/').pop();
+}
+
+test('find an interview by type, skill, status and title; URLs and Back work', async ({ page }) => {
+  await page.goto('/register?next=%2Finterviews');
+  await page.getByLabel('Username').fill(`hist${Date.now() % 1000000}`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText('No interviews yet.')).toBeVisible();
+
+  await createInterview(page, 'Python warm-up', 1, [2, 5]);
+  const lead = await createInterview(page, 'Leadership loop', 2, [13, 6]);
+  await createInterview(page, 'Go deep dive', 1, [4]);
+  const started = await page.request.post('/fn/set_interview_status', {
+    form: { interview_id: lead, status: 'in_progress' },
+  });
+  expect(started.status()).toBe(200);
+
+  await page.goto('/interviews');
+  const list = page.locator('.interview-list .interview-title');
+  await expect(list).toHaveText(['Go deep dive', 'Leadership loop', 'Python warm-up']);
+  await expect(page.locator('.filters')).toBeVisible();
+
+  // By type.
+  await page.getByLabel('Type').selectOption({ label: 'Behavioral' });
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/type=2/);
+  await expect(list).toHaveText(['Leadership loop']);
+
+  // By title word (type cleared).
+  await page.getByLabel('Type').selectOption({ label: 'All types' });
+  await page.getByLabel('Title').fill('python');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/q=python/);
+  await expect(list).toHaveText(['Python warm-up']);
+
+  // Back restores the previous filter, form included.
+  await page.goBack();
+  await expect(page).toHaveURL(/type=2/);
+  await expect(list).toHaveText(['Leadership loop']);
+  await expect(page.getByLabel('Type')).toHaveValue('2');
+
+  // By status, opened fresh from a bookmarked URL.
+  await page.goto('/interviews?status=in_progress');
+  await expect(list).toHaveText(['Leadership loop']);
+  await expect(page.getByLabel('Status')).toHaveValue('in_progress');
+
+  // By skill.
+  await page.goto('/interviews');
+  await page.locator('summary', { hasText: 'Skills' }).click();
+  await page.getByLabel('Go', { exact: true }).check();
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/skill=4/);
+  await expect(list).toHaveText(['Go deep dive']);
+
+  await page.goto('/interviews?q=nothing-like-this');
+  await expect(page.getByText('Nothing matches these filters.')).toBeVisible();
+});
