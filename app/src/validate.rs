@@ -393,25 +393,37 @@ pub fn setup(input: &SetupInput, known_types: &[i64], known_skills: &[i64]) -> V
     } else if title_chars > MAX_TITLE_CHARS {
         errors.push(SetupError::TitleLong);
     }
-    match input.interview_type_id {
-        None => errors.push(SetupError::TypeMissing),
-        Some(id) if !known_types.contains(&id) => errors.push(SetupError::TypeUnknown),
-        Some(_) => {}
-    }
-    let mut skills = input.skill_ids.clone();
-    skills.sort_unstable();
-    skills.dedup();
-    if skills.is_empty() {
-        errors.push(SetupError::SkillsNone);
-    } else if skills.len() > MAX_SKILLS {
-        errors.push(SetupError::SkillsTooMany);
-    } else if skills.iter().any(|s| !known_skills.contains(s)) {
-        errors.push(SetupError::SkillUnknown);
-    }
+    errors.extend(type_choice(input.interview_type_id, known_types));
+    errors.extend(skill_choice(&input.skill_ids, known_skills));
     if !QUESTION_COUNTS.contains(&input.question_count) {
         errors.push(SetupError::QuestionCount);
     }
     errors
+}
+
+/// The interview type rule: one is required and it must exist.
+pub fn type_choice(interview_type_id: Option<i64>, known_types: &[i64]) -> Option<SetupError> {
+    match interview_type_id {
+        None => Some(SetupError::TypeMissing),
+        Some(id) if !known_types.contains(&id) => Some(SetupError::TypeUnknown),
+        Some(_) => None,
+    }
+}
+
+/// The skills rule: 1 to 10 distinct skills, all of which exist.
+pub fn skill_choice(skill_ids: &[i64], known_skills: &[i64]) -> Option<SetupError> {
+    let mut skills = skill_ids.to_vec();
+    skills.sort_unstable();
+    skills.dedup();
+    if skills.is_empty() {
+        Some(SetupError::SkillsNone)
+    } else if skills.len() > MAX_SKILLS {
+        Some(SetupError::SkillsTooMany)
+    } else if skills.iter().any(|s| !known_skills.contains(s)) {
+        Some(SetupError::SkillUnknown)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -71,3 +71,24 @@ test('find an interview by type, skill, status and title; URLs and Back work', a
   await page.goto('/interviews?q=nothing-like-this');
   await expect(page.getByText('Nothing matches these filters.')).toBeVisible();
 });
+
+test("change an interview's skills afterwards and see the change on its page", async ({ page }) => {
+  await page.goto('/register?next=%2Finterviews%2Fnew');
+  await page.getByLabel('Username').fill(`edit${Date.now() % 1000000}`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const id = await createInterview(page, 'Needs more skills', 1, [1]);
+  await page.goto(`/interviews/${id}`);
+  await expect(page.locator('.badges .badge')).toHaveText(['JavaScript']);
+
+  await page.getByText('Change type or skills').click();
+  await page.getByLabel('Interview type').selectOption({ label: 'System Design' });
+  await page.getByRole('checkbox', { name: 'JavaScript' }).uncheck();
+  await page.getByRole('checkbox', { name: 'API Design' }).check();
+  await page.getByRole('checkbox', { name: 'Databases (SQL)' }).check();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+
+  await expect(page.getByRole('status')).toHaveText('Your changes are saved.');
+  await expect(page.locator('.meta .type')).toHaveText('System Design');
+  await expect(page.locator('.badges .badge')).toHaveText(['API Design', 'Databases (SQL)']);
+});

@@ -131,6 +131,7 @@ pub async fn app(
         .route("/auth/signin", post(auth::sign_in))
         .route("/auth/signout", post(auth::sign_out))
         .route("/interviews/new", post(setup::create))
+        .route("/interviews/{id}/edit", post(setup::edit))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -3,9 +3,11 @@
 //! codes and the entered values, having stored nothing.
 
 use crate::AppState;
-use app::api::{SetupOutcome, setup_interview_for};
+use app::api::{SetupOutcome, edit_interview_for, setup_interview_for};
 use app::model::{DEFAULT_QUESTION_COUNT, DifficultySetting};
+use app::store::StoreError;
 use app::validate::SetupInput;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -74,6 +76,42 @@ pub async fn create(State(state): State<AppState>, session: Session, body: Strin
             .unwrap_or_default();
             Redirect::to(&format!("/interviews/new?{query}")).into_response()
         }
+        Err(e) => internal(e),
+    }
+}
+
+/// `POST /interviews/{id}/edit`: change an interview's type and skills (the form on its page).
+pub async fn edit(
+    State(state): State<AppState>,
+    Path(interview_id): Path<String>,
+    session: Session,
+    body: String,
+) -> Response {
+    let page = format!("/interviews/{interview_id}");
+    let user = match app::auth::session_user(&state.db, &session).await {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            let next = app::model::encode_query_value(&page);
+            return Redirect::to(&format!("/signin?next={next}")).into_response();
+        }
+        Err(e) => return internal(e),
+    };
+    let input = parse(&body);
+    match edit_interview_for(
+        &state.db,
+        user.id,
+        interview_id,
+        input.interview_type_id,
+        input.skill_ids,
+    )
+    .await
+    {
+        Ok(SetupOutcome::Created(_)) => Redirect::to(&format!("{page}?saved=1")).into_response(),
+        Ok(SetupOutcome::Invalid(codes)) => {
+            Redirect::to(&format!("{page}?edit_errors={}", codes.join("%2C"))).into_response()
+        }
+        // Someone else's interview answers exactly as a missing one.
+        Err(StoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "Not found").into_response(),
         Err(e) => internal(e),
     }
 }

@@ -192,3 +192,71 @@ async fn signed_out_visitors_are_sent_to_sign_in() {
     assert_eq!(location(&resp), "/signin?next=%2Finterviews%2Fnew");
     assert_eq!(count_interviews(&s), 0);
 }
+
+#[tokio::test]
+async fn type_and_skills_can_be_changed_afterwards_by_the_owner_only() {
+    let s = start().await;
+    let ada = browser();
+    register(&s, &ada, "ada", PASSWORD).await;
+    let resp = post_form(&s, &ada, "title=Old+loop&interview_type_id=1&skill_ids=1").await;
+    let page_url = location(&resp);
+    let id = page_url.trim_start_matches("/interviews/").to_owned();
+    let edit = |c: &reqwest::Client, body: &str| {
+        let c = c.clone();
+        let url = s.url(&format!("/interviews/{id}/edit"));
+        let body = body.to_owned();
+        async move {
+            c.post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let current = |c: reqwest::Client| {
+        let s = &s;
+        let id = id.clone();
+        async move {
+            let (_, body) = call(s, &c, "my_interview", &[("interview_id", &id)]).await;
+            serde_json::from_str::<app::model::Interview>(&body).unwrap()
+        }
+    };
+    let before = current(ada.clone()).await;
+
+    // Invalid: errors come back beside the fields and nothing changes.
+    let resp = edit(&ada, "interview_type_id=&skill_ids=999").await;
+    assert_eq!(
+        location(&resp),
+        format!("{page_url}?edit_errors=type_missing%2Cskill_unknown")
+    );
+    assert_eq!(current(ada.clone()).await, before);
+    let html = page(&s, &ada, &location(&resp)).await.text().await.unwrap();
+    assert!(
+        html.contains("Choose an interview type.")
+            && html.contains("One of the chosen skills no longer exists")
+    );
+
+    // Someone else: 404, nothing changes.
+    let bob = browser();
+    register(&s, &bob, "bob", PASSWORD).await;
+    let resp = edit(&bob, "interview_type_id=2&skill_ids=6").await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert_eq!(current(ada.clone()).await, before);
+
+    // The owner: saved, and the page shows it.
+    let resp = edit(&ada, "interview_type_id=2&skill_ids=6&skill_ids=13").await;
+    assert_eq!(location(&resp), format!("{page_url}?saved=1"));
+    let after = current(ada.clone()).await;
+    assert_eq!(after.interview_type.unwrap().name, "Behavioral");
+    assert_eq!(
+        after
+            .skills
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Communication", "Leadership"]
+    );
+    let html = page(&s, &ada, &location(&resp)).await.text().await.unwrap();
+    assert!(html.contains("Your changes are saved."));
+}

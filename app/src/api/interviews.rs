@@ -158,3 +158,36 @@ pub async fn setup_interview(
         .await
         .map_err(user_error)
 }
+
+/// Changes the type and skills of an interview `user_id` owns, with the setup form's rules;
+/// `NotFound` for anyone else's. Nothing changes when anything is invalid.
+#[cfg(feature = "ssr")]
+pub async fn edit_interview_for(
+    db: &store::Db,
+    user_id: String,
+    interview_id: String,
+    interview_type_id: Option<i64>,
+    skill_ids: Vec<i64>,
+) -> Result<SetupOutcome, store::StoreError> {
+    db.write(move |c| {
+        store::ensure_owner(c, &user_id, &interview_id)?;
+        let types: Vec<i64> = store::get_interview_types(c)?
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        let skills: Vec<i64> = store::get_skills(c)?.iter().map(|s| s.id).collect();
+        let errors: Vec<String> = crate::validate::type_choice(interview_type_id, &types)
+            .into_iter()
+            .chain(crate::validate::skill_choice(&skill_ids, &skills))
+            .map(|e| e.code().to_owned())
+            .collect();
+        match interview_type_id {
+            Some(type_id) if errors.is_empty() => {
+                store::set_type_and_skills(c, &interview_id, type_id, &skill_ids)
+                    .map(SetupOutcome::Created)
+            }
+            _ => Ok(SetupOutcome::Invalid(errors)),
+        }
+    })
+    .await
+}

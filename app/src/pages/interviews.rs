@@ -6,6 +6,7 @@ use crate::api::{list_interview_types, list_skills, my_interview, my_interviews}
 use crate::model::{
     Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill,
 };
+use crate::validate::SetupError;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -232,27 +233,102 @@ fn InterviewDetail() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the interview…"</p> }>
             {move || interview.get().map(|r| match r {
-                Ok(i) => view! {
-                    <section class="panel">
-                        <h1>{i.title.clone().unwrap_or_else(|| "Untitled interview".into())}</h1>
-                        <p class="meta">
-                            <span class="type">{i.interview_type.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| "No type".into())}</span>
-                            " · "
-                            <span class="status">{i.status.label()}</span>
-                            " · "
-                            <span class="settings">
-                                {format!("{} questions, {}", i.question_count, i.difficulty.label().to_lowercase())}
-                            </span>
-                        </p>
-                        <h2>"Skills"</h2>
-                        <ul class="badges">
-                            {i.skills.iter().map(|s| view! { <li class="badge">{s.name.clone()}</li> }).collect_view()}
-                        </ul>
-                    </section>
-                }.into_any(),
+                Ok(i) => view! { <InterviewView interview=i /> }.into_any(),
                 Err(e) if error_text(&e).ends_with("not found") => view! { <NotFound /> }.into_any(),
                 Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn InterviewView(interview: Interview) -> impl IntoView {
+    let i = interview;
+    view! {
+        <section class="panel">
+            <h1>{i.title.clone().unwrap_or_else(|| "Untitled interview".into())}</h1>
+            <p class="meta">
+                <span class="type">{i.interview_type.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| "No type".into())}</span>
+                " · "
+                <span class="status">{i.status.label()}</span>
+                " · "
+                <span class="settings">
+                    {format!("{} questions, {}", i.question_count, i.difficulty.label().to_lowercase())}
+                </span>
+            </p>
+            <h2>"Skills"</h2>
+            <ul class="badges">
+                {i.skills.iter().map(|s| view! { <li class="badge">{s.name.clone()}</li> }).collect_view()}
+            </ul>
+        </section>
+        <EditTypeAndSkills interview=i />
+    }
+}
+
+/// Changes the type and skills afterwards — how older interviews get categorised. A plain form
+/// post, so it works the same with or without JavaScript.
+#[component]
+fn EditTypeAndSkills(interview: Interview) -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let errors: Vec<SetupError> = query
+        .get("edit_errors")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(SetupError::from_code)
+        .collect();
+    let saved = query.get("saved").is_some();
+    let catalog = Resource::new(
+        || (),
+        |_| async { Ok::<_, ServerFnError>((list_interview_types().await?, list_skills().await?)) },
+    );
+    let current_type = interview.interview_type.as_ref().map(|t| t.id);
+    let current_skills: Vec<i64> = interview.skills.iter().map(|s| s.id).collect();
+    let action = format!("/interviews/{}/edit", interview.id);
+    let open = !errors.is_empty();
+    let error_for = move |field: &'static str| {
+        errors.iter().find(|e| e.field() == field).map(|e| {
+            view! { <p class="field-error" id=format!("edit-{field}-error") role="alert">{e.to_string()}</p> }
+        })
+    };
+    let type_error = error_for("interview_type_id");
+    let skills_error = error_for("skill_ids");
+    view! {
+        {saved.then(|| view! { <p class="notice" role="status">"Your changes are saved."</p> })}
+        <details class="panel edit" open=open>
+            <summary>"Change type or skills"</summary>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || catalog.get().map(|r| match r {
+                    Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Ok((types, skills)) => view! {
+                        <form method="post" action=action.clone() class="stack">
+                            <label for="edit-type">"Interview type"</label>
+                            <select id="edit-type" name="interview_type_id">
+                                <option value="" selected=current_type.is_none()>"Choose a type…"</option>
+                                {types.into_iter().map(|t| view! {
+                                    <option value=t.id.to_string() selected=current_type == Some(t.id)>{t.name}</option>
+                                }).collect_view()}
+                            </select>
+                            {type_error.clone()}
+                            <fieldset class="skills">
+                                <legend>"Skills"</legend>
+                                {skills_error.clone()}
+                                <ul class="checklist">
+                                    {skills.into_iter().map(|s| view! {
+                                        <li>
+                                            <label>
+                                                <input type="checkbox" name="skill_ids" value=s.id.to_string()
+                                                    checked=current_skills.contains(&s.id) />
+                                                <span class="skill-name">{s.name}</span>
+                                            </label>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </fieldset>
+                            <button type="submit" class="primary">"Save changes"</button>
+                        </form>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </details>
     }
 }

@@ -334,6 +334,36 @@ pub fn set_skills_for_interview(
     Ok(skills)
 }
 
+/// Changes an interview's type and skills together, in one transaction (the edit form).
+pub fn set_type_and_skills(
+    conn: &mut Connection,
+    interview_id: &str,
+    interview_type_id: i64,
+    skill_ids: &[i64],
+) -> Result<Interview> {
+    let skill_ids = checked_skill_ids(skill_ids)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ensure_interview_exists(&tx, interview_id)?;
+    ensure_type_exists(&tx, interview_type_id)?;
+    ensure_skills_exist(&tx, &skill_ids)?;
+    tx.execute(
+        "UPDATE Interviews SET interview_type_id = ?2 WHERE interview_id = ?1",
+        params![interview_id, interview_type_id],
+    )?;
+    tx.execute(
+        "DELETE FROM Interview_Skills WHERE interview_id = ?1",
+        [interview_id],
+    )?;
+    tx.execute(
+        "INSERT INTO Interview_Skills (interview_id, skill_id) SELECT ?1, value FROM json_each(?2)",
+        params![interview_id, id_array(&skill_ids)],
+    )?;
+    touch(&tx, interview_id)?;
+    let interview = get_interview(&tx, interview_id)?;
+    tx.commit()?;
+    Ok(interview)
+}
+
 /// Sets (or changes) an interview's type — how older interviews get categorised (plan §6).
 pub fn set_interview_type_for_interview(
     conn: &mut Connection,

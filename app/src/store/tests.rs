@@ -786,6 +786,48 @@ fn skills_of_an_interview_can_be_added_removed_and_replaced() {
 }
 
 #[test]
+fn type_and_skills_change_together_or_not_at_all() {
+    let mut db = test_db();
+    let ada = user(&mut db.conn, "ada");
+    let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python"]);
+    let (behavioral, leadership, go) = (
+        type_id(&db.conn, "Behavioral"),
+        skill_id(&db.conn, "Leadership"),
+        skill_id(&db.conn, "Go"),
+    );
+    let before = get_interview(&db.conn, &id).unwrap();
+    for bad in [
+        set_type_and_skills(&mut db.conn, &id, 999, &[leadership]).unwrap_err(),
+        set_type_and_skills(&mut db.conn, &id, behavioral, &[leadership, 999]).unwrap_err(),
+        set_type_and_skills(&mut db.conn, &id, behavioral, &[]).unwrap_err(),
+    ] {
+        assert!(
+            matches!(bad, StoreError::NotFound(_) | StoreError::Invalid(_)),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        get_interview(&db.conn, &id).unwrap(),
+        before,
+        "nothing changed"
+    );
+    let after = set_type_and_skills(&mut db.conn, &id, behavioral, &[leadership, go]).unwrap();
+    assert_eq!(after.interview_type.unwrap().name, "Behavioral");
+    assert_eq!(
+        after
+            .skills
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Go", "Leadership"]
+    );
+    assert!(matches!(
+        set_type_and_skills(&mut db.conn, "nope", behavioral, &[go]),
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+#[test]
 fn an_interviews_type_and_title_can_be_changed() {
     let mut db = test_db();
     let ada = user(&mut db.conn, "ada");
