@@ -111,7 +111,7 @@ pub async fn answer(interview_id: String, content: String) -> Result<Message, Se
 /// the fields (nothing is stored then).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SetupOutcome {
-    Created(Interview),
+    Created(Box<Interview>),
     Invalid(Vec<String>),
 }
 
@@ -143,7 +143,7 @@ pub async fn setup_interview_for(
             question_count: input.question_count,
             difficulty: input.difficulty,
         };
-        store::create_interview(c, &new).map(SetupOutcome::Created)
+        store::create_interview(c, &new).map(|i| SetupOutcome::Created(Box::new(i)))
     })
     .await
 }
@@ -184,7 +184,7 @@ pub async fn edit_interview_for(
         match interview_type_id {
             Some(type_id) if errors.is_empty() => {
                 store::set_type_and_skills(c, &interview_id, type_id, &skill_ids)
-                    .map(SetupOutcome::Created)
+                    .map(|i| SetupOutcome::Created(Box::new(i)))
             }
             _ => Ok(SetupOutcome::Invalid(errors)),
         }
