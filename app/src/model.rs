@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InterviewType {
     pub id: i64,
     pub name: String,
@@ -13,6 +14,7 @@ pub struct InterviewType {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Skill {
     pub id: i64,
     pub name: String,
@@ -38,6 +40,7 @@ pub struct User {
 
 /// One interview with its type and skills, as the interview and history pages show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Interview {
     pub id: String,
     pub user_id: String,
@@ -176,6 +179,7 @@ pub fn encode_query_value(value: &str) -> String {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InterviewPage {
     pub interviews: Vec<Interview>,
     /// How many interviews match the filter, over all pages.
@@ -198,6 +202,7 @@ impl InterviewPage {
 macro_rules! string_enum {
     ($name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 

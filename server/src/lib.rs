@@ -1,5 +1,6 @@
 //! The Perfect Pitch server: configuration, start-up and the axum router.
 
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod security;
@@ -125,7 +126,9 @@ pub async fn app(
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
     let context_db = state.db.clone();
+    let (api_routes, _) = api::routes();
     let router = Router::new()
+        .nest("/api/v1", api_routes)
         .route("/healthz", get(health))
         .route("/auth/register", post(auth::register))
         .route("/auth/signin", post(auth::sign_in))

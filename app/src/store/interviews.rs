@@ -399,6 +399,34 @@ pub fn set_interview_title(conn: &mut Connection, interview_id: &str, title: &st
     Ok(())
 }
 
+/// Renames an interview and/or sets its type in one transaction; `None` leaves a field as it is.
+pub fn update_interview(
+    conn: &mut Connection,
+    interview_id: &str,
+    title: Option<&str>,
+    interview_type_id: Option<i64>,
+) -> Result<Interview> {
+    let title = title
+        .map(|t| checked_text("title", t, MAX_TITLE_CHARS))
+        .transpose()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ensure_interview_exists(&tx, interview_id)?;
+    if let Some(type_id) = interview_type_id {
+        ensure_type_exists(&tx, type_id)?;
+    }
+    tx.execute(
+        &format!(
+            "UPDATE Interviews SET title = coalesce(?2, title),
+                 interview_type_id = coalesce(?3, interview_type_id), updated_at = {NOW_SQL}
+             WHERE interview_id = ?1"
+        ),
+        params![interview_id, title, interview_type_id],
+    )?;
+    let interview = get_interview(&tx, interview_id)?;
+    tx.commit()?;
+    Ok(interview)
+}
+
 /// Moves an interview to `next`, refusing transitions the lifecycle does not allow
 /// ([`InterviewStatus::can_become`]). Starting sets `started_at` (once); completing sets
 /// `completed_at`.

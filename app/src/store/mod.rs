@@ -14,11 +14,13 @@ mod users;
 pub use catalog::*;
 pub use interviews::*;
 pub use messages::*;
+/// The connection type store functions take, for callers that pass closures to [`Db`].
+pub use rusqlite::Connection;
 pub use users::*;
 
 use include_dir::{Dir, include_dir};
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{ErrorCode, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex};
