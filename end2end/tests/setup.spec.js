@@ -48,7 +48,7 @@ test('the type pre-selects its skills and switching keeps hand-picked ones', asy
   await page.getByRole('button', { name: 'Create interview' }).click();
   await expect(page).toHaveURL(/\/interviews\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { name: 'Team lead loop' })).toBeVisible();
-  await expect(page.getByText('Behavioral')).toBeVisible();
+  await expect(page.locator('.meta .type')).toHaveText('Behavioral');
   await expect(page.getByText('8 questions, hard')).toBeVisible();
   for (const skill of ['Communication', 'Go', 'Leadership', 'Teamwork']) {
     await expect(page.locator('.badges .badge', { hasText: skill })).toBeVisible();
@@ -86,6 +86,6 @@ test('setting up works with JavaScript off', async ({ browser }) => {
   await page.getByRole('button', { name: 'Create interview' }).click();
   await expect(page).toHaveURL(/\/interviews\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { name: 'Plain HTML loop' })).toBeVisible();
-  await expect(page.getByText('System Design')).toBeVisible();
+  await expect(page.locator('.meta .type')).toHaveText('System Design');
   await context.close();
 });

@@ -1,8 +1,8 @@
 //! The signed-in user's interviews and one interview's page. Both need a user; someone else's
 //! interview shows "not found", exactly as a missing one.
 
-use super::{NotFound, RequireUser, error_text};
-use crate::api::{list_interview_types, list_skills, my_interview, my_interviews};
+use super::{Catalog, CurrentUser, NotFound, RequireUser, catalog_resource, error_text, signed_in};
+use crate::api::{my_interview, my_interviews};
 use crate::model::{
     Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill,
 };
@@ -13,15 +13,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn InterviewsPage() -> impl IntoView {
-    view! {
-        <RequireUser>
-            <InterviewList />
-        </RequireUser>
-    }
-}
-
-#[component]
-fn InterviewList() -> impl IntoView {
+    // Resources live here, outside every <Suspense> (see `SetupPage`); the list loads only for
+    // a signed-in user, so a visitor is simply redirected.
+    let user = expect_context::<CurrentUser>();
     let query = use_query_map();
     // The filters live in the URL, so a filtered view can be bookmarked and Back restores it.
     let filter = Memo::new(move |_| {
@@ -36,11 +30,30 @@ fn InterviewList() -> impl IntoView {
             });
         InterviewFilter::from_query(pairs).0
     });
-    let page = Resource::new(move || filter.get(), my_interviews);
-    let catalog = Resource::new(
-        || (),
-        |_| async { Ok::<_, ServerFnError>((list_interview_types().await?, list_skills().await?)) },
+    let page = Resource::new(
+        move || filter.get(),
+        move |f| async move {
+            if signed_in(user).await {
+                my_interviews(f).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
     );
+    let catalog = catalog_resource();
+    view! {
+        <RequireUser>
+            <InterviewList filter page catalog />
+        </RequireUser>
+    }
+}
+
+#[component]
+fn InterviewList(
+    filter: Memo<InterviewFilter>,
+    page: Resource<Result<Option<InterviewPage>, ServerFnError>>,
+    catalog: Catalog,
+) -> impl IntoView {
     view! {
         <section class="panel">
             <div class="panel-head">
@@ -54,7 +67,7 @@ fn InterviewList() -> impl IntoView {
                 })}
             </Suspense>
             <Transition fallback=|| view! { <p class="loading">"Loading your interviews…"</p> }>
-                {move || page.get().map(|r| match r {
+                {move || page.get().map(|r| match r.map(|p| p.unwrap_or_else(empty_page)) {
                     Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
                     Ok(p) if p.interviews.is_empty() && filter.get().is_filtered() => view! {
                         <p class="empty">"Nothing matches these filters. "<a href="/interviews">"Clear the filters"</a></p>
@@ -179,6 +192,15 @@ fn Results(page: InterviewPage, filter: InterviewFilter) -> impl IntoView {
     }
 }
 
+fn empty_page() -> InterviewPage {
+    InterviewPage {
+        interviews: Vec::new(),
+        total: 0,
+        page: 1,
+        per_page: 0,
+    }
+}
+
 /// "2026-11-25 14:03:09.123" → "2026-11-25 14:03".
 fn short_time(ts: &str) -> String {
     ts.chars().take(16).collect()
@@ -216,33 +238,46 @@ fn InterviewSummary(interview: Interview) -> impl IntoView {
 
 #[component]
 pub fn InterviewPage() -> impl IntoView {
+    // Resources live here, outside every <Suspense> (see `SetupPage`).
+    let user = expect_context::<CurrentUser>();
+    let params = use_params_map();
+    let interview = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        move |id| async move {
+            if signed_in(user).await {
+                my_interview(id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    let catalog = catalog_resource();
     view! {
         <RequireUser>
-            <InterviewDetail />
+            <InterviewDetail interview catalog />
         </RequireUser>
     }
 }
 
 #[component]
-fn InterviewDetail() -> impl IntoView {
-    let params = use_params_map();
-    let interview = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        my_interview,
-    );
+fn InterviewDetail(
+    interview: Resource<Result<Option<Interview>, ServerFnError>>,
+    catalog: Catalog,
+) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the interview…"</p> }>
             {move || interview.get().map(|r| match r {
-                Ok(i) => view! { <InterviewView interview=i /> }.into_any(),
-                Err(e) if error_text(&e).ends_with("not found") => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Ok(Some(i)) => view! { <InterviewView interview=i catalog /> }.into_any(),
+                    Err(e) if error_text(&e).ends_with("not found") => view! { <NotFound /> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn InterviewView(interview: Interview) -> impl IntoView {
+fn InterviewView(interview: Interview, catalog: Catalog) -> impl IntoView {
     let i = interview;
     view! {
         <section class="panel">
@@ -261,14 +296,14 @@ fn InterviewView(interview: Interview) -> impl IntoView {
                 {i.skills.iter().map(|s| view! { <li class="badge">{s.name.clone()}</li> }).collect_view()}
             </ul>
         </section>
-        <EditTypeAndSkills interview=i />
+        <EditTypeAndSkills interview=i catalog />
     }
 }
 
 /// Changes the type and skills afterwards — how older interviews get categorised. A plain form
 /// post, so it works the same with or without JavaScript.
 #[component]
-fn EditTypeAndSkills(interview: Interview) -> impl IntoView {
+fn EditTypeAndSkills(interview: Interview, catalog: Catalog) -> impl IntoView {
     let query = use_query_map().get_untracked();
     let errors: Vec<SetupError> = query
         .get("edit_errors")
@@ -277,21 +312,16 @@ fn EditTypeAndSkills(interview: Interview) -> impl IntoView {
         .filter_map(SetupError::from_code)
         .collect();
     let saved = query.get("saved").is_some();
-    let catalog = Resource::new(
-        || (),
-        |_| async { Ok::<_, ServerFnError>((list_interview_types().await?, list_skills().await?)) },
-    );
     let current_type = interview.interview_type.as_ref().map(|t| t.id);
     let current_skills: Vec<i64> = interview.skills.iter().map(|s| s.id).collect();
     let action = format!("/interviews/{}/edit", interview.id);
     let open = !errors.is_empty();
+    // Errors are plain data, re-rendered wherever the form renders (a view is not Clone).
     let error_for = move |field: &'static str| {
         errors.iter().find(|e| e.field() == field).map(|e| {
             view! { <p class="field-error" id=format!("edit-{field}-error") role="alert">{e.to_string()}</p> }
         })
     };
-    let type_error = error_for("interview_type_id");
-    let skills_error = error_for("skill_ids");
     view! {
         {saved.then(|| view! { <p class="notice" role="status">"Your changes are saved."</p> })}
         <details class="panel edit" open=open>
@@ -308,10 +338,10 @@ fn EditTypeAndSkills(interview: Interview) -> impl IntoView {
                                     <option value=t.id.to_string() selected=current_type == Some(t.id)>{t.name}</option>
                                 }).collect_view()}
                             </select>
-                            {type_error.clone()}
+                            {error_for("interview_type_id")}
                             <fieldset class="skills">
                                 <legend>"Skills"</legend>
-                                {skills_error.clone()}
+                                {error_for("skill_ids")}
                                 <ul class="checklist">
                                     {skills.into_iter().map(|s| view! {
                                         <li>

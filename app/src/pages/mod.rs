@@ -19,6 +19,27 @@ use leptos_router::hooks::use_location;
 /// The signed-in user, fetched once per page load and shared through context.
 pub type CurrentUser = Resource<Result<Option<User>, ServerFnError>>;
 
+/// Whether the page's visitor is signed in, for resources that load only for a user.
+pub async fn signed_in(user: CurrentUser) -> bool {
+    matches!(user.await, Ok(Some(_)))
+}
+
+/// The interview types and skills, for forms. Public data.
+pub type Catalog =
+    Resource<Result<(Vec<crate::model::InterviewType>, Vec<crate::model::Skill>), ServerFnError>>;
+
+pub fn catalog_resource() -> Catalog {
+    Resource::new(
+        || (),
+        |_| async {
+            Ok((
+                crate::api::list_interview_types().await?,
+                crate::api::list_skills().await?,
+            ))
+        },
+    )
+}
+
 /// Shows its children to a signed-in user; sends anyone else to sign in, and back here after.
 #[component]
 pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
@@ -26,20 +47,29 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Checking your session…"</p> }>
-            {move || user.get().map(|r| match r {
-                Ok(Some(_)) => children().into_any(),
-                Ok(None) => {
-                    // `search` comes without its leading '?'.
-                    let search = location.search.get_untracked();
-                    let search = search.trim_start_matches('?');
-                    let mut here = location.pathname.get_untracked();
-                    if !search.is_empty() {
-                        here = format!("{here}?{search}");
+            // Awaited inside `Suspend` so the children are built once, after the user is known.
+            // Read with `.get()` in a plain closure, the server re-ran this as the resource
+            // settled and built the children (and their resources) a varying number of times,
+            // which the browser could not match when hydrating.
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(_)) => children().into_any(),
+                        Ok(None) => {
+                            // `search` comes without its leading '?'.
+                            let search = location.search.get_untracked();
+                            let search = search.trim_start_matches('?');
+                            let mut here = location.pathname.get_untracked();
+                            if !search.is_empty() {
+                                here = format!("{here}?{search}");
+                            }
+                            view! { <Redirect path=format!("/signin?next={}", encode_query_value(&here)) /> }.into_any()
+                        }
+                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
                     }
-                    view! { <Redirect path=format!("/signin?next={}", encode_query_value(&here)) /> }.into_any()
-                }
-                Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
-            })}
+                })
+            }}
         </Suspense>
     }
 }

@@ -5,10 +5,8 @@
 //! JavaScript off it posts to `/interviews/new`, which answers with a redirect to the new
 //! interview or back here with the error codes and the entered values in the query.
 
-use super::{RequireUser, error_text, hydrated_signal};
-use crate::api::{
-    SetupOutcome, list_interview_types, list_skills, list_suggested_skills, setup_interview,
-};
+use super::{Catalog, RequireUser, catalog_resource, error_text, hydrated_signal};
+use crate::api::{SetupOutcome, list_suggested_skills, setup_interview};
 use crate::model::{
     DEFAULT_QUESTION_COUNT, DifficultySetting, InterviewType, QUESTION_COUNTS, Skill,
 };
@@ -20,19 +18,19 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
+    // Resources are created here, outside every <Suspense>: Leptos may build Suspense children
+    // more than once on the server, and a resource created there would not line up with the
+    // browser's when hydrating.
+    let catalog = catalog_resource();
     view! {
         <RequireUser>
-            <SetupLoader />
+            <SetupLoader catalog />
         </RequireUser>
     }
 }
 
 #[component]
-fn SetupLoader() -> impl IntoView {
-    let catalog = Resource::new(
-        || (),
-        |_| async { Ok::<_, ServerFnError>((list_interview_types().await?, list_skills().await?)) },
-    );
+fn SetupLoader(catalog: Catalog) -> impl IntoView {
     view! {
         <section class="panel">
             <h1>"Set up an interview"</h1>
