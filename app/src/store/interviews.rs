@@ -310,7 +310,20 @@ pub fn remove_skill_from_interview(
     Ok(())
 }
 
-/// Replaces an interview's skills with `skill_ids` in one transaction (the edit form's save).
+/// Makes `skill_ids` (already checked) the interview's skills, inside the caller's transaction.
+fn replace_skills(tx: &Transaction<'_>, interview_id: &str, skill_ids: &[i64]) -> Result<()> {
+    tx.execute(
+        "DELETE FROM Interview_Skills WHERE interview_id = ?1",
+        [interview_id],
+    )?;
+    tx.execute(
+        "INSERT INTO Interview_Skills (interview_id, skill_id) SELECT ?1, value FROM json_each(?2)",
+        params![interview_id, id_array(skill_ids)],
+    )?;
+    Ok(())
+}
+
+/// Replaces an interview's skills with `skill_ids` in one transaction.
 pub fn set_skills_for_interview(
     conn: &mut Connection,
     interview_id: &str,
@@ -320,14 +333,7 @@ pub fn set_skills_for_interview(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     ensure_interview_exists(&tx, interview_id)?;
     ensure_skills_exist(&tx, &skill_ids)?;
-    tx.execute(
-        "DELETE FROM Interview_Skills WHERE interview_id = ?1",
-        [interview_id],
-    )?;
-    tx.execute(
-        "INSERT INTO Interview_Skills (interview_id, skill_id) SELECT ?1, value FROM json_each(?2)",
-        params![interview_id, id_array(&skill_ids)],
-    )?;
+    replace_skills(&tx, interview_id, &skill_ids)?;
     touch(&tx, interview_id)?;
     let skills = get_skills_for_interview(&tx, interview_id)?;
     tx.commit()?;
@@ -350,14 +356,7 @@ pub fn set_type_and_skills(
         "UPDATE Interviews SET interview_type_id = ?2 WHERE interview_id = ?1",
         params![interview_id, interview_type_id],
     )?;
-    tx.execute(
-        "DELETE FROM Interview_Skills WHERE interview_id = ?1",
-        [interview_id],
-    )?;
-    tx.execute(
-        "INSERT INTO Interview_Skills (interview_id, skill_id) SELECT ?1, value FROM json_each(?2)",
-        params![interview_id, id_array(&skill_ids)],
-    )?;
+    replace_skills(&tx, interview_id, &skill_ids)?;
     touch(&tx, interview_id)?;
     let interview = get_interview(&tx, interview_id)?;
     tx.commit()?;
