@@ -26,3 +26,6 @@ cargo leptos build --release
 
 step "browser tests (Playwright + Chromium, against the release build)"
 (cd end2end && npx playwright test)
+
+step "the run command serves (scripts/run.sh, on a free port)"
+scripts/smoke-run.sh
