@@ -63,11 +63,11 @@ test("a second user cannot open the first user's interview", async ({ browser })
   const first = await browser.newContext();
   const firstPage = await first.newPage();
   await register(firstPage, `dan${Date.now() % 100000}`);
-  // Create an interview through the server function, as the setup page will.
+  // Create an interview through the setup form's plain post.
   const created = await firstPage.evaluate(async () => {
-    const body = new URLSearchParams({ title: 'Dan private loop', interview_type_id: '1', 'skill_ids[0]': '1' });
-    const r = await fetch('/fn/create_interview', { method: 'POST', body });
-    return r.json();
+    const body = new URLSearchParams({ title: 'Dan private loop', interview_type_id: '1', skill_ids: '1' });
+    const r = await fetch('/interviews/new', { method: 'POST', body });
+    return { id: new URL(r.url).pathname.split('/').pop() };
   });
   await firstPage.goto(`/interviews/${created.id}`);
   await expect(firstPage.getByRole('heading', { name: 'Dan private loop' })).toBeVisible();

@@ -238,7 +238,7 @@ async fn create_interview(
         difficulty: body.difficulty.unwrap_or(DifficultySetting::Mixed),
     };
     match setup_interview_for(&s.db, user.id, input).await? {
-        SetupOutcome::Created(interview) => Ok((StatusCode::CREATED, axum::Json(*interview))),
+        SetupOutcome::Saved(interview) => Ok((StatusCode::CREATED, axum::Json(*interview))),
         SetupOutcome::Invalid(codes) => Err(invalid_setup(&codes)),
     }
 }

@@ -55,7 +55,7 @@ pub async fn create(State(state): State<AppState>, session: Session, body: Strin
     let input = parse(&body);
     let back = input.clone();
     match setup_interview_for(&state.db, user.id, input).await {
-        Ok(SetupOutcome::Created(interview)) => {
+        Ok(SetupOutcome::Saved(interview)) => {
             Redirect::to(&format!("/interviews/{}", interview.id)).into_response()
         }
         Ok(SetupOutcome::Invalid(codes)) => {
@@ -106,7 +106,7 @@ pub async fn edit(
     )
     .await
     {
-        Ok(SetupOutcome::Created(_)) => Redirect::to(&format!("{page}?saved=1")).into_response(),
+        Ok(SetupOutcome::Saved(_)) => Redirect::to(&format!("{page}?saved=1")).into_response(),
         Ok(SetupOutcome::Invalid(codes)) => {
             Redirect::to(&format!("{page}?edit_errors={}", codes.join("%2C"))).into_response()
         }

@@ -7,22 +7,25 @@ mod common;
 use common::*;
 use reqwest::{Client, StatusCode};
 
-/// Ada's interview, made through the server function as the browser would.
+/// Ada's interview, made through the setup server function as the hydrated form does.
 async fn adas_interview(s: &TestServer, ada: &Client) -> app::model::Interview {
     let (status, body) = call(
         s,
         ada,
-        "create_interview",
+        "setup_interview",
         &[
-            ("title", "Ada's backend loop"),
-            ("interview_type_id", "1"),
-            ("skill_ids[0]", "1"),
-            ("skill_ids[1]", "2"),
+            ("input[title]", "Ada's backend loop"),
+            ("input[interview_type_id]", "1"),
+            ("input[skill_ids][0]", "1"),
+            ("input[skill_ids][1]", "2"),
         ],
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_str(&body).unwrap()
+    match serde_json::from_str(&body).unwrap() {
+        app::api::SetupOutcome::Saved(interview) => *interview,
+        other => panic!("not created: {other:?}"),
+    }
 }
 
 /// Every server function that touches one interview, with arguments for it.
@@ -36,18 +39,6 @@ fn touching(id: &str) -> Vec<(&'static str, Vec<(String, String)>)> {
     vec![
         ("my_interview", a(&[("interview_id", id)])),
         ("interview_messages", a(&[("interview_id", id)])),
-        (
-            "rename_interview",
-            a(&[("interview_id", id), ("title", "Mine now")]),
-        ),
-        (
-            "set_interview_type",
-            a(&[("interview_id", id), ("interview_type_id", "2")]),
-        ),
-        (
-            "set_interview_skills",
-            a(&[("interview_id", id), ("skill_ids[0]", "3")]),
-        ),
         (
             "set_interview_status",
             a(&[("interview_id", id), ("status", "cancelled")]),
@@ -185,8 +176,8 @@ async fn signed_out_callers_get_401() {
     let (status, _) = call(
         &s,
         &stranger,
-        "create_interview",
-        &[("title", "x"), ("skill_ids[0]", "1")],
+        "setup_interview",
+        &[("input[title]", "x"), ("input[skill_ids][0]", "1")],
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -200,24 +191,25 @@ async fn malformed_arguments_are_400_and_invalid_ones_422() {
     let (status, body) = call(
         &s,
         &ada,
-        "create_interview",
-        &[("title", "x"), ("interview_type_id", "one")],
+        "setup_interview",
+        &[("input[title]", "x"), ("input[interview_type_id]", "one")],
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, body) = call(&s, &ada, "my_interview", &[]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("interview_id"), "names the field: {body}");
-    let (status, body) = call(&s, &ada, "create_interview", &[("title", "x")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body.contains("choose at least one skill"), "{body}");
+    let interview = adas_interview(&s, &ada).await;
     let (status, body) = call(
         &s,
         &ada,
-        "create_interview",
-        &[("title", "x"), ("skill_ids[0]", "999")],
+        "answer",
+        &[("interview_id", &interview.id), ("content", "   ")],
     )
     .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("a message must not be empty"), "{body}");
+    let (status, body) = call(&s, &ada, "my_interview", &[("interview_id", "nope")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    assert!(body.contains("skill 999 not found"), "{body}");
+    assert!(body.contains("interview nope not found"), "{body}");
 }

@@ -174,7 +174,7 @@ async fn the_server_function_uses_the_same_rules() {
 
     let resp = send(as_pairs(&args("Design round", &["8", "12"]))).await;
     let outcome: SetupOutcome = resp.json().await.unwrap();
-    let SetupOutcome::Created(interview) = outcome else {
+    let SetupOutcome::Saved(interview) = outcome else {
         panic!("{outcome:?}")
     };
     assert_eq!(interview.interview_type.unwrap().name, "System Design");

@@ -6,7 +6,7 @@ use super::ServerFnError;
 use super::{db, read_owned_interview, require_user, user_error, with_owned_interview};
 #[cfg(feature = "ssr")]
 use crate::model::Role;
-use crate::model::{Interview, InterviewFilter, InterviewPage, InterviewStatus, Message, Skill};
+use crate::model::{Interview, InterviewFilter, InterviewPage, InterviewStatus, Message};
 #[cfg(feature = "ssr")]
 use crate::store;
 use leptos::server;
@@ -25,56 +25,6 @@ pub async fn my_interviews(
 #[server(prefix = "/fn", endpoint = "my_interview")]
 pub async fn my_interview(interview_id: String) -> Result<Interview, ServerFnError> {
     read_owned_interview(interview_id, store::get_interview).await
-}
-
-#[server(prefix = "/fn", endpoint = "create_interview")]
-pub async fn create_interview(
-    title: String,
-    #[server(default)] interview_type_id: Option<i64>,
-    #[server(default)] skill_ids: Vec<i64>,
-) -> Result<Interview, ServerFnError> {
-    let user = require_user().await?;
-    let new = store::NewInterview {
-        user_id: user.id,
-        title,
-        interview_type_id,
-        skill_ids,
-        ..Default::default()
-    };
-    db()?
-        .write(move |c| store::create_interview(c, &new))
-        .await
-        .map_err(user_error)
-}
-
-#[server(prefix = "/fn", endpoint = "rename_interview")]
-pub async fn rename_interview(interview_id: String, title: String) -> Result<(), ServerFnError> {
-    with_owned_interview(interview_id, move |c, id| {
-        store::set_interview_title(c, id, &title)
-    })
-    .await
-}
-
-#[server(prefix = "/fn", endpoint = "set_interview_type")]
-pub async fn set_interview_type(
-    interview_id: String,
-    interview_type_id: i64,
-) -> Result<(), ServerFnError> {
-    with_owned_interview(interview_id, move |c, id| {
-        store::set_interview_type_for_interview(c, id, interview_type_id)
-    })
-    .await
-}
-
-#[server(prefix = "/fn", endpoint = "set_interview_skills")]
-pub async fn set_interview_skills(
-    interview_id: String,
-    #[server(default)] skill_ids: Vec<i64>,
-) -> Result<Vec<Skill>, ServerFnError> {
-    with_owned_interview(interview_id, move |c, id| {
-        store::set_skills_for_interview(c, id, &skill_ids)
-    })
-    .await
 }
 
 #[server(prefix = "/fn", endpoint = "set_interview_status")]
@@ -107,11 +57,11 @@ pub async fn answer(interview_id: String, content: String) -> Result<Message, Se
     .await
 }
 
-/// The result of submitting the setup form: the new interview, or the problems to show beside
-/// the fields (nothing is stored then).
+/// The result of submitting the setup or edit form: the saved interview, or the problems to
+/// show beside the fields (nothing is stored then).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SetupOutcome {
-    Created(Box<Interview>),
+    Saved(Box<Interview>),
     Invalid(Vec<String>),
 }
 
@@ -143,7 +93,7 @@ pub async fn setup_interview_for(
             question_count: input.question_count,
             difficulty: input.difficulty,
         };
-        store::create_interview(c, &new).map(|i| SetupOutcome::Created(Box::new(i)))
+        store::create_interview(c, &new).map(|i| SetupOutcome::Saved(Box::new(i)))
     })
     .await
 }
@@ -184,7 +134,7 @@ pub async fn edit_interview_for(
         match interview_type_id {
             Some(type_id) if errors.is_empty() => {
                 store::set_type_and_skills(c, &interview_id, type_id, &skill_ids)
-                    .map(|i| SetupOutcome::Created(Box::new(i)))
+                    .map(|i| SetupOutcome::Saved(Box::new(i)))
             }
             _ => Ok(SetupOutcome::Invalid(errors)),
         }

@@ -151,7 +151,7 @@ fn SetupForm(types: Vec<InterviewType>, skills: Vec<Skill>) -> impl IntoView {
             let navigate = navigate.clone();
             spawn_local(async move {
                 match setup_interview(input).await {
-                    Ok(SetupOutcome::Created(interview)) => {
+                    Ok(SetupOutcome::Saved(interview)) => {
                         navigate(&format!("/interviews/{}", interview.id), Default::default())
                     }
                     Ok(SetupOutcome::Invalid(codes)) => errors.set(

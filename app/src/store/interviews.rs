@@ -323,23 +323,6 @@ fn replace_skills(tx: &Transaction<'_>, interview_id: &str, skill_ids: &[i64]) -
     Ok(())
 }
 
-/// Replaces an interview's skills with `skill_ids` in one transaction.
-pub fn set_skills_for_interview(
-    conn: &mut Connection,
-    interview_id: &str,
-    skill_ids: &[i64],
-) -> Result<Vec<Skill>> {
-    let skill_ids = checked_skill_ids(skill_ids)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    ensure_interview_exists(&tx, interview_id)?;
-    ensure_skills_exist(&tx, &skill_ids)?;
-    replace_skills(&tx, interview_id, &skill_ids)?;
-    touch(&tx, interview_id)?;
-    let skills = get_skills_for_interview(&tx, interview_id)?;
-    tx.commit()?;
-    Ok(skills)
-}
-
 /// Changes an interview's type and skills together, in one transaction (the edit form).
 pub fn set_type_and_skills(
     conn: &mut Connection,
@@ -380,21 +363,6 @@ pub fn set_interview_type_for_interview(
         params![interview_id, interview_type_id],
     )?;
     tx.commit()?;
-    Ok(())
-}
-
-/// Renames an interview.
-pub fn set_interview_title(conn: &mut Connection, interview_id: &str, title: &str) -> Result<()> {
-    let title = checked_text("title", title, MAX_TITLE_CHARS)?;
-    let changed = conn.execute(
-        &format!(
-            "UPDATE Interviews SET title = ?2, updated_at = {NOW_SQL} WHERE interview_id = ?1"
-        ),
-        params![interview_id, title],
-    )?;
-    if changed == 0 {
-        return Err(StoreError::NotFound(format!("interview {interview_id}")));
-    }
     Ok(())
 }
 

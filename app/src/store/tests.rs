@@ -763,9 +763,11 @@ fn skills_of_an_interview_can_be_added_removed_and_replaced() {
     assert_eq!(names(&db), ["Go"]);
 
     let ten: Vec<i64> = (1..=10).collect();
+    let technical = type_id(&db.conn, "Technical");
     assert_eq!(
-        set_skills_for_interview(&mut db.conn, &id, &ten)
+        set_type_and_skills(&mut db.conn, &id, technical, &ten)
             .unwrap()
+            .skills
             .len(),
         10
     );
@@ -775,7 +777,7 @@ fn skills_of_an_interview_can_be_added_removed_and_replaced() {
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        set_skills_for_interview(&mut db.conn, &id, &[go, 9999]),
+        set_type_and_skills(&mut db.conn, &id, technical, &[go, 9999]),
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(
@@ -858,7 +860,7 @@ fn an_interviews_type_and_title_can_be_changed() {
         Err(StoreError::NotFound(_))
     ));
 
-    set_interview_title(&mut db.conn, &untyped.id, " New title ").unwrap();
+    update_interview(&mut db.conn, &untyped.id, Some(" New title "), None).unwrap();
     assert_eq!(
         get_interview(&db.conn, &untyped.id)
             .unwrap()
@@ -867,11 +869,11 @@ fn an_interviews_type_and_title_can_be_changed() {
         Some("New title")
     );
     assert!(matches!(
-        set_interview_title(&mut db.conn, &untyped.id, ""),
+        update_interview(&mut db.conn, &untyped.id, Some(""), None),
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        set_interview_title(&mut db.conn, "nope", "x"),
+        update_interview(&mut db.conn, "nope", Some("x"), None),
         Err(StoreError::NotFound(_))
     ));
 }
