@@ -1,7 +1,9 @@
 //! The signed-in user's interviews and one interview's page. Both need a user; someone else's
 //! interview shows "not found", exactly as a missing one.
 
-use super::{Catalog, CurrentUser, NotFound, RequireUser, catalog_resource, error_text, signed_in};
+use super::{
+    Catalog, CurrentUser, NotFound, RequireUser, catalog_resource, error_text, for_signed_in,
+};
 use crate::api::{my_interview, my_interviews};
 use crate::model::{
     Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill,
@@ -32,13 +34,7 @@ pub fn InterviewsPage() -> impl IntoView {
     });
     let page = Resource::new(
         move || filter.get(),
-        move |f| async move {
-            if signed_in(user).await {
-                my_interviews(f).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
+        move |f| for_signed_in(user, move || my_interviews(f)),
     );
     let catalog = catalog_resource();
     view! {
@@ -243,13 +239,7 @@ pub fn InterviewPage() -> impl IntoView {
     let params = use_params_map();
     let interview = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
-        move |id| async move {
-            if signed_in(user).await {
-                my_interview(id).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
+        move |id| for_signed_in(user, move || my_interview(id)),
     );
     let catalog = catalog_resource();
     view! {

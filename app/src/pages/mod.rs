@@ -19,9 +19,19 @@ use leptos_router::hooks::use_location;
 /// The signed-in user, fetched once per page load and shared through context.
 pub type CurrentUser = Resource<Result<Option<User>, ServerFnError>>;
 
-/// Whether the page's visitor is signed in, for resources that load only for a user.
-pub async fn signed_in(user: CurrentUser) -> bool {
-    matches!(user.await, Ok(Some(_)))
+/// Runs `load` only for a signed-in visitor (`None` otherwise), so a page's resource never asks
+/// the server for a user's data on a visitor's behalf while `RequireUser` redirects them.
+pub async fn for_signed_in<T, F>(
+    user: CurrentUser,
+    load: impl FnOnce() -> F,
+) -> Result<Option<T>, ServerFnError>
+where
+    F: std::future::Future<Output = Result<T, ServerFnError>>,
+{
+    match user.await {
+        Ok(Some(_)) => load().await.map(Some),
+        _ => Ok(None),
+    }
 }
 
 /// The interview types and skills, for forms. Public data.
