@@ -4,6 +4,8 @@
 
 #![recursion_limit = "256"]
 
+#[cfg(feature = "ssr")]
+pub mod ai;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;

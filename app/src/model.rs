@@ -301,6 +301,90 @@ impl InterviewStatus {
     }
 }
 
+string_enum!(TurnAction, "action" {
+    Start => "start",
+    Answer => "answer",
+    Hint => "hint",
+    Skip => "skip",
+    End => "end",
+});
+
+string_enum!(QuestionOutcome, "outcome" {
+    Answered => "answered",
+    Skipped => "skipped",
+    NotAnswered => "not_answered",
+});
+
+/// The longest answer the candidate can send in one turn.
+pub const MAX_ANSWER_CHARS: usize = 4000;
+
+/// Everything the interview page shows: the interview, its conversation, where it stands, who
+/// is interviewing and, once completed, the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveInterview {
+    pub interview: Interview,
+    /// Finished messages in order.
+    pub messages: Vec<Message>,
+    /// The candidate's words of the turn being answered right now, until the reply is stored.
+    pub pending_answer: Option<String>,
+    /// A reply is being written (by this tab or another); the page follows its stream.
+    pub replying: bool,
+    pub progress: Progress,
+    pub interviewer: InterviewerInfo,
+    pub report: Option<Report>,
+    /// Why the report could not be written; it can be regenerated.
+    pub report_error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The number of the question being asked (1-based); 0 before the interview starts.
+    pub current: u32,
+    pub total: u32,
+    /// A hint was already given for the current question (one per question).
+    pub hint_used: bool,
+    /// The current question is waiting for an answer to a follow-up.
+    pub in_follow_up: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewerInfo {
+    /// "Offline interviewer" or the model's name.
+    pub name: String,
+    pub offline: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// One entry per selected skill, ordered by skill name.
+    pub skills: Vec<SkillReport>,
+    /// One entry per asked question, in the order asked.
+    pub questions: Vec<QuestionReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkillReport {
+    pub skill: Skill,
+    /// 1–5; `None` when no question on the skill was answered (not rated, not scored low).
+    pub rating: Option<u8>,
+    pub strengths: String,
+    pub areas_for_improvement: String,
+    pub summary: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionReport {
+    pub order: u32,
+    pub skill_name: Option<String>,
+    pub text: String,
+    pub outcome: QuestionOutcome,
+    /// `None` unless answered.
+    pub rating: Option<u8>,
+    pub note: String,
+    pub hints: u32,
+    pub follow_up: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,32 @@ pub struct Config {
     #[arg(long, env = "PP_DEMO_ACCOUNT")]
     pub demo_account: bool,
 
+    /// Who interviews: "offline" (no network, no model) or "openai" (any OpenAI-compatible
+    /// chat-completions server, set with the --openai-* flags).
+    #[arg(long, env = "PP_INTERVIEWER", default_value = "offline", value_parser = ["offline", "openai"])]
+    pub interviewer: String,
+
+    /// Base URL of the OpenAI-compatible server, up to and including /v1.
+    #[arg(long, env = "PP_OPENAI_BASE_URL", default_value = "https://api.openai.com/v1")]
+    pub openai_base_url: String,
+
+    /// Model name sent to that server.
+    #[arg(long, env = "PP_OPENAI_MODEL", default_value = "gpt-4o-mini")]
+    pub openai_model: String,
+
+    /// API key for that server (never logged).
+    #[arg(long, env = "PP_OPENAI_API_KEY", hide_env_values = true)]
+    pub openai_api_key: Option<String>,
+
+    /// Seconds to wait for the model's first words, and between two pieces of a reply.
+    #[arg(long, env = "PP_MODEL_TIMEOUT_SECS", default_value_t = 30)]
+    pub model_timeout_secs: u64,
+
+    /// Pause between the offline interviewer's words, in milliseconds, so its replies read as
+    /// they are written; 0 writes them at once.
+    #[arg(long, env = "PP_OFFLINE_WORD_DELAY_MS", default_value_t = 25)]
+    pub offline_word_delay_ms: u64,
+
     /// Leptos settings read when the server is started on its own; under cargo-leptos its
     /// LEPTOS_* variables take precedence.
     #[arg(long, env = "PP_LEPTOS_CONFIG", default_value = "Leptos.toml")]
@@ -48,3 +74,50 @@ pub struct Config {
 /// The demo account `--demo-account` creates (named in the README).
 pub const DEMO_USERNAME: &str = "demo";
 pub const DEMO_PASSWORD: &str = "practice makes perfect";
+
+impl Config {
+    /// The interviewer these flags choose.
+    pub fn interviewer(&self) -> Interviewer {
+        match self.interviewer.as_str() {
+            "openai" => Interviewer::OpenAi(app::ai::openai::OpenAiSettings {
+                base_url: self.openai_base_url.clone(),
+                model: self.openai_model.clone(),
+                api_key: self.openai_api_key.clone(),
+                timeout: std::time::Duration::from_secs(self.model_timeout_secs.max(1)),
+            }),
+            _ => Interviewer::Offline {
+                word_delay: std::time::Duration::from_millis(self.offline_word_delay_ms),
+            },
+        }
+    }
+}
+
+/// Which interviewer to run, with its settings.
+#[derive(Clone, Debug)]
+pub enum Interviewer {
+    Offline { word_delay: std::time::Duration },
+    OpenAi(app::ai::openai::OpenAiSettings),
+}
+
+impl Default for Interviewer {
+    fn default() -> Self {
+        Interviewer::Offline {
+            word_delay: std::time::Duration::ZERO,
+        }
+    }
+}
+
+impl Interviewer {
+    pub fn provider(&self) -> Result<app::ai::Provider, String> {
+        Ok(match self {
+            Interviewer::Offline { word_delay } => {
+                app::ai::Provider::Offline(app::ai::offline::Offline {
+                    word_delay: *word_delay,
+                })
+            }
+            Interviewer::OpenAi(s) => {
+                app::ai::Provider::OpenAi(app::ai::openai::OpenAiProvider::new(s)?)
+            }
+        })
+    }
+}

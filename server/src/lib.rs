@@ -3,11 +3,13 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod reply;
 pub mod security;
 pub mod setup;
 pub mod telemetry;
 pub mod throttle;
 
+use app::ai::live::Live;
 use app::store::Db;
 use app::{App, shell};
 use axum::Router;
@@ -35,6 +37,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub throttle: Arc<Throttle>,
+    pub live: Live,
 }
 
 /// Settings of the running app that tests vary.
@@ -43,6 +46,7 @@ pub struct AppOptions {
     /// Mark the session cookie `Secure` (when served over https).
     pub secure_cookies: bool,
     pub throttle: ThrottlePolicy,
+    pub interviewer: config::Interviewer,
 }
 
 /// Leptos settings: from the settings file when it exists (cargo-leptos's LEPTOS_* variables
@@ -117,15 +121,26 @@ pub async fn app(
 ) -> Result<(Router, Db), String> {
     let db = Db::open(database)
         .map_err(|e| format!("cannot open database {}: {e:?}", database.display()))?;
+    // Replies that were being written when the server last stopped will never finish.
+    let dropped = db
+        .write(app::store::recover_interrupted_turns)
+        .await
+        .map_err(|e| format!("cannot recover interrupted turns: {e}"))?;
+    if dropped > 0 {
+        tracing::warn!(messages = dropped, "removed turns cut short by the last shutdown");
+    }
+    let live = Live::new(db.clone(), options.interviewer.provider()?);
     let sessions = session_layer(database, options.secure_cookies).await?;
     let state = AppState {
         leptos_options,
         db: db.clone(),
         throttle: Arc::new(Throttle::new(options.throttle)),
+        live: live.clone(),
     };
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
     let context_db = state.db.clone();
+    let context_live = state.live.clone();
     let (api_routes, _) = api::routes();
     let router = Router::new()
         .nest("/api/v1", api_routes)
@@ -135,11 +150,13 @@ pub async fn app(
         .route("/auth/signout", post(auth::sign_out))
         .route("/interviews/new", post(setup::create))
         .route("/interviews/{id}/edit", post(setup::edit))
+        .route("/interviews/{id}/reply", get(reply::follow))
         .leptos_routes_with_context(
             &state,
             routes,
             move || {
                 provide_context(context_db.clone());
+                provide_context(context_live.clone());
                 security::page_csp();
             },
             move || shell(shell_options.clone()),
@@ -206,6 +223,7 @@ pub async fn run(config: Config) -> Result<(), String> {
     let options = AppOptions {
         secure_cookies: config.secure_cookies,
         throttle: ThrottlePolicy::default(),
+        interviewer: config.interviewer(),
     };
     let (router, db) = app(leptos_options, &config.database, options).await?;
     tracing::info!(database = %config.database.display(), "store ready, migrations applied");

@@ -4,8 +4,6 @@
 use super::ServerFnError;
 #[cfg(feature = "ssr")]
 use super::{db, read_owned_interview, require_user, user_error, with_owned_interview};
-#[cfg(feature = "ssr")]
-use crate::model::Role;
 use crate::model::{Interview, InterviewFilter, InterviewPage, InterviewStatus, Message};
 #[cfg(feature = "ssr")]
 use crate::store;
@@ -46,15 +44,6 @@ pub async fn delete_interview(interview_id: String) -> Result<(), ServerFnError>
 #[server(prefix = "/fn", endpoint = "interview_messages")]
 pub async fn interview_messages(interview_id: String) -> Result<Vec<Message>, ServerFnError> {
     read_owned_interview(interview_id, store::list_messages).await
-}
-
-/// The candidate's answer, appended to the conversation.
-#[server(prefix = "/fn", endpoint = "answer")]
-pub async fn answer(interview_id: String, content: String) -> Result<Message, ServerFnError> {
-    with_owned_interview(interview_id, move |c, id| {
-        store::append_message(c, id, Role::Candidate, &content)
-    })
-    .await
 }
 
 /// The result of submitting the setup or edit form: the saved interview, or the problems to

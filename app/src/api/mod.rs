@@ -5,10 +5,12 @@
 mod account;
 mod catalog;
 mod interviews;
+mod live;
 
 pub use account::*;
 pub use catalog::*;
 pub use interviews::*;
+pub use live::*;
 
 use leptos::prelude::ServerFnError;
 

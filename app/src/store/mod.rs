@@ -9,6 +9,7 @@
 mod catalog;
 mod interviews;
 mod messages;
+mod turns;
 mod users;
 
 pub use catalog::*;
@@ -16,6 +17,7 @@ pub use interviews::*;
 pub use messages::*;
 /// The connection type store functions take, for callers that pass closures to [`Db`].
 pub use rusqlite::Connection;
+pub use turns::*;
 pub use users::*;
 
 use include_dir::{Dir, include_dir};

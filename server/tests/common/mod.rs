@@ -22,6 +22,7 @@ pub fn default_options() -> AppOptions {
     AppOptions {
         secure_cookies: false,
         throttle: ThrottlePolicy::default(),
+        interviewer: server::config::Interviewer::default(),
     }
 }
 

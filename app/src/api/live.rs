@@ -1,0 +1,56 @@
+//! The live interview: its state, its turns and its report. A turn returns as soon as it is
+//! decided; the reply streams from `GET /interviews/{id}/reply` (server crate).
+
+use super::ServerFnError;
+#[cfg(feature = "ssr")]
+use super::{db, require_user, user_error};
+use crate::model::{LiveInterview, TurnAction};
+use leptos::server;
+
+#[cfg(feature = "ssr")]
+fn live() -> Result<crate::ai::live::Live, ServerFnError> {
+    leptos::prelude::use_context::<crate::ai::live::Live>()
+        .ok_or_else(|| ServerFnError::new("the interviewer is not available"))
+}
+
+/// Checks that the signed-in user owns the interview (404 otherwise).
+#[cfg(feature = "ssr")]
+async fn owned(interview_id: &str) -> Result<(), ServerFnError> {
+    let user = require_user().await?;
+    let id = interview_id.to_owned();
+    db()?
+        .read(move |c| crate::store::ensure_owner(c, &user.id, &id))
+        .await
+        .map_err(user_error)
+}
+
+#[server(prefix = "/fn", endpoint = "interview_live")]
+pub async fn interview_live(interview_id: String) -> Result<LiveInterview, ServerFnError> {
+    owned(&interview_id).await?;
+    live()?.live_state(&interview_id).await.map_err(user_error)
+}
+
+/// Starts a turn: `start`, `answer` (with `text`), `hint`, `skip` or `end`. 409 while the
+/// interviewer is still replying or when the interview's state does not allow the action; 422
+/// for an empty or over-long answer. Nothing is stored then.
+#[server(prefix = "/fn", endpoint = "take_turn")]
+pub async fn take_turn(
+    interview_id: String,
+    action: TurnAction,
+    #[server(default)] text: Option<String>,
+) -> Result<(), ServerFnError> {
+    owned(&interview_id).await?;
+    live()?
+        .take_turn(&interview_id, action, text)
+        .await
+        .map_err(user_error)
+}
+
+#[server(prefix = "/fn", endpoint = "regenerate_report")]
+pub async fn regenerate_report(interview_id: String) -> Result<(), ServerFnError> {
+    owned(&interview_id).await?;
+    live()?
+        .regenerate_report(&interview_id)
+        .await
+        .map_err(user_error)
+}

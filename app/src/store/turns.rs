@@ -1,0 +1,498 @@
+//! The live interview's rows: pending turns, asked questions and the report.
+//!
+//! A turn is two steps. `insert_pending_turn` adds the candidate's message and an empty
+//! interviewer message, both `pending` — the pending reply is the lock that stops a second tab
+//! from starting another turn. `complete_turn` then writes everything the turn changes in one
+//! transaction; `abort_turn` removes the pending rows, leaving the interview as it was.
+
+use super::{NOW_SQL, Result, StoreError, get_interview, id_array, parse_enum};
+use crate::model::{
+    Difficulty, Interview, InterviewStatus, Message, QuestionOutcome, QuestionReport, Report,
+    Role, Skill, SkillReport,
+};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// One asked question with what happened to it so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AskedQuestion {
+    pub id: String,
+    pub order: u32,
+    pub question_bank_id: Option<i64>,
+    pub text: String,
+    pub skill_id: Option<i64>,
+    pub skill_name: Option<String>,
+    pub difficulty: Option<Difficulty>,
+    pub answer: Option<String>,
+    pub follow_up_asked: bool,
+    pub follow_up_answer: Option<String>,
+    pub hints: u32,
+    pub skipped: bool,
+}
+
+impl AskedQuestion {
+    pub fn outcome(&self) -> QuestionOutcome {
+        if self.answer.is_some() {
+            QuestionOutcome::Answered
+        } else if self.skipped {
+            QuestionOutcome::Skipped
+        } else {
+            QuestionOutcome::NotAnswered
+        }
+    }
+}
+
+/// Everything a turn is decided from, read inside the turn's transaction.
+#[derive(Clone, Debug)]
+pub struct TurnState {
+    pub interview: Interview,
+    pub user_id: String,
+    /// The questions chosen at start (ids), `None` before.
+    pub plan: Option<Vec<i64>>,
+    pub asked: Vec<AskedQuestion>,
+    /// Finished messages in order.
+    pub messages: Vec<Message>,
+    /// The candidate's text of a turn in progress, and whether one is in progress.
+    pub pending_answer: Option<String>,
+    pub replying: bool,
+    pub report_error: Option<String>,
+}
+
+pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
+    let interview = get_interview(conn, interview_id)?;
+    let (user_id, plan, report_error): (String, Option<String>, Option<String>) = conn
+        .query_row(
+            "SELECT user_id, question_plan, report_error FROM Interviews WHERE interview_id = ?1",
+            [interview_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+    let plan = plan.map(|p| parse_id_array(&p));
+    let mut stmt = conn.prepare_cached(
+        "SELECT iq.interview_question_id, iq.order_in_interview, iq.question_bank_id,
+                iq.question_text_snapshot, iq.skill_id, s.skill_name, iq.difficulty_level,
+                a.content, iq.follow_up_message_id IS NOT NULL, f.content, iq.hints, iq.skipped
+         FROM Interview_Questions iq
+         LEFT JOIN Skills s ON s.skill_id = iq.skill_id
+         LEFT JOIN Messages a ON a.message_id = iq.user_answer_message_id
+         LEFT JOIN Messages f ON f.message_id = iq.follow_up_answer_message_id
+         WHERE iq.interview_id = ?1 ORDER BY iq.order_in_interview",
+    )?;
+    let asked = stmt
+        .query_map([interview_id], |r| {
+            Ok(AskedQuestion {
+                id: r.get(0)?,
+                order: r.get(1)?,
+                question_bank_id: r.get(2)?,
+                text: r.get(3)?,
+                skill_id: r.get(4)?,
+                skill_name: r.get(5)?,
+                difficulty: r
+                    .get::<_, Option<String>>(6)?
+                    .and_then(|d| d.parse().ok()),
+                answer: r.get(7)?,
+                follow_up_asked: r.get(8)?,
+                follow_up_answer: r.get(9)?,
+                hints: r.get(10)?,
+                skipped: r.get(11)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let messages = super::list_messages(conn, interview_id)?;
+    let (replying, pending_answer): (bool, Option<String>) = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM Messages WHERE interview_id = ?1
+                       AND processing_status = 'pending' AND role = 'interviewer'),
+                (SELECT content FROM Messages WHERE interview_id = ?1
+                       AND processing_status = 'pending' AND role = 'candidate')",
+        [interview_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(TurnState {
+        interview,
+        user_id,
+        plan,
+        asked,
+        messages,
+        pending_answer,
+        replying,
+        report_error,
+    })
+}
+
+fn parse_id_array(s: &str) -> Vec<i64> {
+    s.trim_matches(['[', ']'])
+        .split(',')
+        .filter_map(|p| p.trim().parse().ok())
+        .collect()
+}
+
+/// Question ids this user was asked in their `interviews` most recent other interviews.
+pub fn recent_question_ids(
+    conn: &Connection,
+    user_id: &str,
+    except_interview: &str,
+    interviews: u32,
+) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT iq.question_bank_id FROM Interview_Questions iq
+         WHERE iq.question_bank_id IS NOT NULL AND iq.interview_id IN (
+             SELECT interview_id FROM Interviews
+             WHERE user_id = ?1 AND interview_id <> ?2 AND started_at IS NOT NULL
+             ORDER BY started_at DESC LIMIT ?3)",
+    )?;
+    let ids = stmt
+        .query_map(params![user_id, except_interview, interviews], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// The ids of a turn's pending messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingTurn {
+    pub candidate_message_id: Option<String>,
+    pub reply_message_id: String,
+}
+
+/// Adds the turn's pending messages. Call inside the transaction that read the [`TurnState`]
+/// and found no turn in progress.
+pub fn insert_pending_turn(
+    conn: &Connection,
+    interview_id: &str,
+    user_id: &str,
+    candidate_text: Option<&str>,
+) -> Result<PendingTurn> {
+    let insert = |role: Role, content: &str| -> Result<String> {
+        let id = uuid::Uuid::now_v7().to_string();
+        conn.prepare_cached(&format!(
+            "INSERT INTO Messages (message_id, interview_id, user_id, seq, role, content,
+                                   processing_status, timestamp, created_at)
+             VALUES (?1, ?2, ?3,
+                     (SELECT coalesce(max(seq), 0) + 1 FROM Messages WHERE interview_id = ?2),
+                     ?4, ?5, 'pending', {NOW_SQL}, {NOW_SQL})"
+        ))?
+        .execute(params![id, interview_id, user_id, role.as_str(), content])?;
+        Ok(id)
+    };
+    let candidate_message_id = candidate_text
+        .map(|t| insert(Role::Candidate, t))
+        .transpose()?;
+    let reply_message_id = insert(Role::Interviewer, "")?;
+    Ok(PendingTurn {
+        candidate_message_id,
+        reply_message_id,
+    })
+}
+
+/// A question to record as asked by this turn's reply.
+#[derive(Clone, Debug)]
+pub struct NewAsked {
+    pub order: u32,
+    pub question_bank_id: i64,
+    pub text: String,
+    pub skill_id: Option<i64>,
+    pub difficulty: Option<Difficulty>,
+}
+
+/// Which slot of the current question the candidate's message fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerSlot {
+    Answer,
+    FollowUpAnswer,
+}
+
+/// The report as rows: per skill, and per asked question.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportRows {
+    pub skills: Vec<SkillRow>,
+    pub questions: Vec<QuestionRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkillRow {
+    pub skill_id: i64,
+    pub rating: Option<u8>,
+    pub strengths: String,
+    pub areas_for_improvement: String,
+    pub summary: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionRow {
+    pub interview_question_id: String,
+    pub rating: Option<u8>,
+    pub note: String,
+}
+
+/// Everything one turn changes, written at once by [`complete_turn`].
+#[derive(Clone, Debug, Default)]
+pub struct TurnChanges {
+    pub interview_id: String,
+    pub pending: Option<PendingTurn>,
+    pub reply: String,
+    /// Start: the plan to fix and the move to in progress.
+    pub start_plan: Option<Vec<i64>>,
+    /// The current question's row and the slot the candidate's message fills.
+    pub answer: Option<(String, AnswerSlot)>,
+    /// The current question's row, which this reply follows up on.
+    pub follow_up_on: Option<String>,
+    pub hint_on: Option<String>,
+    pub skipped: Option<String>,
+    /// The question this reply asks.
+    pub ask: Option<NewAsked>,
+    /// Ends the interview, with the report or why it could not be written.
+    pub finish: Option<Result<ReportRows, String>>,
+}
+
+/// Writes a finished turn in one transaction: both messages become `completed`, the question
+/// rows and status change, and on finishing the report is stored. Fails with `Conflict` when
+/// the turn was abandoned meanwhile (the interview was cancelled or deleted).
+pub fn complete_turn(conn: &mut Connection, c: &TurnChanges) -> Result<Message> {
+    let pending = c
+        .pending
+        .as_ref()
+        .ok_or_else(|| StoreError::Internal("a turn without pending messages".into()))?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let status: InterviewStatus = tx
+        .query_row(
+            "SELECT status FROM Interviews WHERE interview_id = ?1",
+            [&c.interview_id],
+            |r| parse_enum(r, 0),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("interview {}", c.interview_id)))?;
+    let expected = if c.start_plan.is_some() {
+        InterviewStatus::Pending
+    } else {
+        InterviewStatus::InProgress
+    };
+    let updated = tx.execute(
+        "UPDATE Messages SET content = ?2, processing_status = 'completed'
+         WHERE message_id = ?1 AND processing_status = 'pending'",
+        params![pending.reply_message_id, c.reply],
+    )?;
+    if updated != 1 || status != expected {
+        return Err(StoreError::Conflict(
+            "this turn was abandoned: the interview changed while the reply was written".into(),
+        ));
+    }
+    if let Some(id) = &pending.candidate_message_id {
+        tx.execute(
+            "UPDATE Messages SET processing_status = 'completed' WHERE message_id = ?1",
+            [id],
+        )?;
+    }
+    if let Some(plan) = &c.start_plan {
+        tx.execute(
+            &format!(
+                "UPDATE Interviews SET status = 'in_progress', question_plan = ?2,
+                     started_at = coalesce(started_at, {NOW_SQL}) WHERE interview_id = ?1"
+            ),
+            params![c.interview_id, id_array(plan)],
+        )?;
+    }
+    if let (Some((row, slot)), Some(msg)) = (&c.answer, &pending.candidate_message_id) {
+        let column = match slot {
+            AnswerSlot::Answer => "user_answer_message_id",
+            AnswerSlot::FollowUpAnswer => "follow_up_answer_message_id",
+        };
+        tx.execute(
+            &format!("UPDATE Interview_Questions SET {column} = ?2 WHERE interview_question_id = ?1"),
+            params![row, msg],
+        )?;
+    }
+    if let Some(row) = &c.follow_up_on {
+        tx.execute(
+            "UPDATE Interview_Questions SET follow_up_message_id = ?2
+             WHERE interview_question_id = ?1",
+            params![row, pending.reply_message_id],
+        )?;
+    }
+    if let Some(row) = &c.hint_on {
+        tx.execute(
+            "UPDATE Interview_Questions SET hints = hints + 1 WHERE interview_question_id = ?1",
+            [row],
+        )?;
+    }
+    if let Some(row) = &c.skipped {
+        tx.execute(
+            "UPDATE Interview_Questions SET skipped = 1 WHERE interview_question_id = ?1",
+            [row],
+        )?;
+    }
+    if let Some(q) = &c.ask {
+        tx.execute(
+            &format!(
+                "INSERT INTO Interview_Questions (interview_question_id, interview_id,
+                     question_bank_id, question_text_snapshot, order_in_interview, skill_id,
+                     difficulty_level, ai_question_message_id, timestamp_asked, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {NOW_SQL}, {NOW_SQL})"
+            ),
+            params![
+                uuid::Uuid::now_v7().to_string(),
+                c.interview_id,
+                q.question_bank_id,
+                q.text,
+                q.order,
+                q.skill_id,
+                q.difficulty.map(Difficulty::as_str),
+                pending.reply_message_id
+            ],
+        )?;
+    }
+    if let Some(report) = &c.finish {
+        tx.execute(
+            &format!(
+                "UPDATE Interviews SET status = 'completed', completed_at = {NOW_SQL}
+                 WHERE interview_id = ?1"
+            ),
+            [&c.interview_id],
+        )?;
+        write_report(&tx, &c.interview_id, report)?;
+    }
+    tx.execute(
+        &format!("UPDATE Interviews SET updated_at = {NOW_SQL} WHERE interview_id = ?1"),
+        [&c.interview_id],
+    )?;
+    let message = super::list_messages(&tx, &c.interview_id)?
+        .into_iter()
+        .find(|m| m.id == pending.reply_message_id)
+        .ok_or_else(|| StoreError::Internal("the reply vanished".into()))?;
+    tx.commit()?;
+    Ok(message)
+}
+
+/// Stores a report (replacing any earlier one) or the reason there is none.
+fn write_report(
+    conn: &Connection,
+    interview_id: &str,
+    report: &Result<ReportRows, String>,
+) -> Result<()> {
+    conn.execute("DELETE FROM AI_Feedback WHERE interview_id = ?1", [interview_id])?;
+    conn.execute(
+        "UPDATE Interview_Questions SET rating = NULL, note = NULL WHERE interview_id = ?1",
+        [interview_id],
+    )?;
+    let rows = match report {
+        Ok(rows) => rows,
+        Err(why) => {
+            conn.execute(
+                "UPDATE Interviews SET report_error = ?2 WHERE interview_id = ?1",
+                params![interview_id, why],
+            )?;
+            return Ok(());
+        }
+    };
+    conn.execute(
+        "UPDATE Interviews SET report_error = NULL WHERE interview_id = ?1",
+        [interview_id],
+    )?;
+    for s in &rows.skills {
+        conn.prepare_cached(&format!(
+            "INSERT INTO AI_Feedback (feedback_id, interview_id, skill_id, rating, strengths,
+                 areas_for_improvement, feedback_text, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW_SQL})"
+        ))?
+        .execute(params![
+            uuid::Uuid::now_v7().to_string(),
+            interview_id,
+            s.skill_id,
+            s.rating,
+            s.strengths,
+            s.areas_for_improvement,
+            s.summary
+        ])?;
+    }
+    for q in &rows.questions {
+        conn.execute(
+            "UPDATE Interview_Questions SET rating = ?3, note = ?4
+             WHERE interview_question_id = ?1 AND interview_id = ?2",
+            params![q.interview_question_id, interview_id, q.rating, q.note],
+        )?;
+    }
+    Ok(())
+}
+
+/// Replaces the report of a completed interview (regenerating it).
+pub fn save_report(
+    conn: &mut Connection,
+    interview_id: &str,
+    report: &Result<ReportRows, String>,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    write_report(&tx, interview_id, report)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Removes a turn's pending messages: the interview is as it was before the turn.
+pub fn abort_turn(conn: &mut Connection, pending: &PendingTurn) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for id in pending
+        .candidate_message_id
+        .iter()
+        .chain([&pending.reply_message_id])
+    {
+        tx.execute(
+            "DELETE FROM Messages WHERE message_id = ?1 AND processing_status = 'pending'",
+            [id],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Turns cut short by a crash or restart left pending rows; nothing is streaming them now, so
+/// they go, and their interviews are as before those turns. Returns how many rows went.
+pub fn recover_interrupted_turns(conn: &mut Connection) -> Result<usize> {
+    Ok(conn.execute("DELETE FROM Messages WHERE processing_status = 'pending'", [])?)
+}
+
+/// The stored report of an interview, if it has one.
+pub fn load_report(conn: &Connection, interview_id: &str) -> Result<Option<Report>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.skill_id, s.skill_name, s.description, f.rating, f.strengths,
+                f.areas_for_improvement, f.feedback_text
+         FROM AI_Feedback f JOIN Skills s ON s.skill_id = f.skill_id
+         WHERE f.interview_id = ?1 ORDER BY s.skill_name",
+    )?;
+    let skills = stmt
+        .query_map([interview_id], |r| {
+            Ok(SkillReport {
+                skill: Skill {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    description: r.get(2)?,
+                },
+                rating: r.get(3)?,
+                strengths: r.get(4)?,
+                areas_for_improvement: r.get(5)?,
+                summary: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if skills.is_empty() {
+        return Ok(None);
+    }
+    let notes: Vec<(Option<u8>, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT rating, note FROM Interview_Questions WHERE interview_id = ?1
+             ORDER BY order_in_interview",
+        )?
+        .query_map([interview_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let state = turn_state(conn, interview_id)?;
+    let questions = state
+        .asked
+        .iter()
+        .zip(notes)
+        .map(|(q, (rating, note))| QuestionReport {
+            order: q.order,
+            skill_name: q.skill_name.clone(),
+            text: q.text.clone(),
+            outcome: q.outcome(),
+            rating: rating.filter(|_| q.outcome() == QuestionOutcome::Answered),
+            note: note.unwrap_or_default(),
+            hints: q.hints,
+            follow_up: q.follow_up_asked,
+        })
+        .collect();
+    Ok(Some(Report { skills, questions }))
+}

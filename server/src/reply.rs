@@ -1,0 +1,102 @@
+//! `GET /interviews/{id}/reply`: the reply being written, as server-sent events.
+//!
+//! Events: `snapshot` (the reply so far, first), `token` (each new piece), then `done` (stored)
+//! or `failed` (nothing stored; the data is the message to show). `idle` when no reply is being
+//! written. Data is a JSON string, so newlines survive. A follower that disconnects does not
+//! stop the reply; one that connects mid-reply starts from the snapshot.
+
+use crate::AppState;
+use app::ai::live::{ReplyProgress, ReplyState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::Stream;
+use std::convert::Infallible;
+use tokio::sync::watch;
+use tower_sessions::Session;
+
+pub async fn follow(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match app::auth::session_user(&state.db, &session).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return (StatusCode::UNAUTHORIZED, app::api::NOT_SIGNED_IN).into_response(),
+        Err(e) => return (app::api::status_of(&e), e.to_string()).into_response(),
+    };
+    let owner = {
+        let id = id.clone();
+        state
+            .db
+            .read(move |c| app::store::ensure_owner(c, &user.id, &id))
+            .await
+    };
+    if let Err(e) = owner {
+        return (app::api::status_of(&e), e.to_string()).into_response();
+    }
+    match state.live.follow(&id) {
+        Some(rx) => Sse::new(events(rx))
+            .keep_alive(KeepAlive::default())
+            .into_response(),
+        None => Sse::new(futures::stream::once(async {
+            Ok::<_, Infallible>(Event::default().event("idle").data(""))
+        }))
+        .into_response(),
+    }
+}
+
+enum Phase {
+    New,
+    Streaming,
+    Over,
+}
+
+/// The reply's progress as events: the whole text so far, then only what is new.
+pub fn events(
+    rx: watch::Receiver<ReplyProgress>,
+) -> impl Stream<Item = Result<Event, Infallible>> + Send {
+    futures::stream::unfold(
+        (rx, 0usize, Phase::New),
+        |(mut rx, sent, phase)| async move {
+            loop {
+                let (delta, len, state) = {
+                    let p = rx.borrow_and_update();
+                    (p.text[sent..].to_owned(), p.text.len(), p.state.clone())
+                };
+                let event = match phase {
+                    Phase::Over => return None,
+                    Phase::New => json_event("snapshot", &delta),
+                    Phase::Streaming if !delta.is_empty() => json_event("token", &delta),
+                    Phase::Streaming => match state {
+                        ReplyState::Done => {
+                            let e = Event::default().event("done").data("");
+                            return Some((Ok(e), (rx, len, Phase::Over)));
+                        }
+                        ReplyState::Failed(why) => {
+                            let e = json_event("failed", &why);
+                            return Some((Ok(e), (rx, len, Phase::Over)));
+                        }
+                        ReplyState::Writing => {
+                            if rx.changed().await.is_err() && rx.borrow().state == ReplyState::Writing
+                            {
+                                // The writer vanished without a verdict (it panicked).
+                                let e = json_event("failed", "The reply was interrupted. Please try again.");
+                                return Some((Ok(e), (rx, len, Phase::Over)));
+                            }
+                            continue;
+                        }
+                    },
+                };
+                return Some((Ok(event), (rx, len, Phase::Streaming)));
+            }
+        },
+    )
+}
+
+fn json_event(name: &str, text: &str) -> Event {
+    Event::default()
+        .event(name)
+        .data(serde_json::to_string(text).unwrap_or_default())
+}
