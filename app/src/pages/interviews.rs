@@ -1,12 +1,14 @@
 //! The signed-in user's interviews and one interview's page. Both need a user; someone else's
 //! interview shows "not found", exactly as a missing one.
 
+use super::live::LiveView;
 use super::{
     Catalog, CurrentUser, NotFound, RequireUser, catalog_resource, error_text, for_signed_in,
 };
-use crate::api::{my_interview, my_interviews};
+use crate::api::{interview_live, my_interviews};
 use crate::model::{
-    Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill,
+    Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, LiveInterview,
+    Skill,
 };
 use crate::validate::SetupError;
 use leptos::prelude::*;
@@ -239,7 +241,7 @@ pub fn InterviewPage() -> impl IntoView {
     let params = use_params_map();
     let interview = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
-        move |id| for_signed_in(user, move || my_interview(id)),
+        move |id| for_signed_in(user, move || interview_live(id)),
     );
     let catalog = catalog_resource();
     view! {
@@ -251,14 +253,14 @@ pub fn InterviewPage() -> impl IntoView {
 
 #[component]
 fn InterviewDetail(
-    interview: Resource<Result<Option<Interview>, ServerFnError>>,
+    interview: Resource<Result<Option<LiveInterview>, ServerFnError>>,
     catalog: Catalog,
 ) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the interview…"</p> }>
             {move || interview.get().map(|r| match r {
                     Ok(None) => ().into_any(),
-                    Ok(Some(i)) => view! { <InterviewView interview=i catalog /> }.into_any(),
+                    Ok(Some(live)) => view! { <InterviewView live catalog /> }.into_any(),
                     Err(e) if error_text(&e).ends_with("not found") => view! { <NotFound /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
             })}
@@ -267,8 +269,8 @@ fn InterviewDetail(
 }
 
 #[component]
-fn InterviewView(interview: Interview, catalog: Catalog) -> impl IntoView {
-    let i = interview;
+fn InterviewView(live: LiveInterview, catalog: Catalog) -> impl IntoView {
+    let i = live.interview.clone();
     view! {
         <section class="panel">
             <h1>{i.title.clone().unwrap_or_else(|| "Untitled interview".into())}</h1>
@@ -285,7 +287,9 @@ fn InterviewView(interview: Interview, catalog: Catalog) -> impl IntoView {
             <ul class="badges">
                 {i.skills.iter().map(|s| view! { <li class="badge">{s.name.clone()}</li> }).collect_view()}
             </ul>
+            <p class="interviewer">{format!("Interviewer: {}", live.interviewer.name)}</p>
         </section>
+        <LiveView live />
         <EditTypeAndSkills interview=i catalog />
     }
 }

@@ -3,6 +3,7 @@
 mod account;
 mod home;
 mod interviews;
+mod live;
 mod setup;
 
 pub use crate::model::encode_query_value;
