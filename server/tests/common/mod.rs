@@ -154,3 +154,133 @@ pub async fn who(s: &TestServer, c: &Client) -> Option<String> {
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
+
+/// An interview made through the setup server function, as the hydrated form does.
+pub async fn new_interview(
+    s: &TestServer,
+    c: &Client,
+    title: &str,
+    type_id: i64,
+    skill_ids: &[i64],
+    question_count: u8,
+) -> app::model::Interview {
+    let type_id = type_id.to_string();
+    let count = question_count.to_string();
+    let skills: Vec<(String, String)> = skill_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (format!("input[skill_ids][{i}]"), id.to_string()))
+        .collect();
+    let mut args: Vec<(&str, &str)> = vec![
+        ("input[title]", title),
+        ("input[interview_type_id]", &type_id),
+        ("input[question_count]", &count),
+        ("input[difficulty]", "mixed"),
+    ];
+    args.extend(skills.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (status, body) = call(s, c, "setup_interview", &args).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    match serde_json::from_str(&body).unwrap() {
+        app::api::SetupOutcome::Saved(interview) => *interview,
+        other => panic!("not created: {other:?}"),
+    }
+}
+
+/// Takes a turn; the reply is written in the background.
+pub async fn turn(
+    s: &TestServer,
+    c: &Client,
+    id: &str,
+    action: &str,
+    text: Option<&str>,
+) -> (StatusCode, String) {
+    let mut args = vec![("interview_id", id), ("action", action)];
+    if let Some(t) = text {
+        args.push(("text", t));
+    }
+    call(s, c, "take_turn", &args).await
+}
+
+pub async fn live(s: &TestServer, c: &Client, id: &str) -> app::model::LiveInterview {
+    let (status, body) = call(s, c, "interview_live", &[("interview_id", id)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// The interview once no reply is being written (at most 20 s).
+pub async fn wait_idle(s: &TestServer, c: &Client, id: &str) -> app::model::LiveInterview {
+    for _ in 0..400 {
+        let l = live(s, c, id).await;
+        if !l.replying {
+            return l;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the reply never finished");
+}
+
+/// Takes a turn that must be accepted and waits for its reply.
+pub async fn turn_ok(
+    s: &TestServer,
+    c: &Client,
+    id: &str,
+    action: &str,
+    text: Option<&str>,
+) -> app::model::LiveInterview {
+    let (status, body) = turn(s, c, id, action, text).await;
+    assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    wait_idle(s, c, id).await
+}
+
+/// Opens the reply stream and reads events (name, data decoded from JSON) until the stream
+/// ends or a final event arrives.
+pub async fn reply_events(s: &TestServer, c: &Client, id: &str) -> Vec<(String, String)> {
+    use futures::StreamExt;
+    let resp = c
+        .get(s.url(&format!("/interviews/{id}/reply")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let mut body = resp.bytes_stream();
+    let mut buf = String::new();
+    let mut events = Vec::new();
+    while let Some(chunk) = body.next().await {
+        buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            if let Some(e) = parse_event(&block) {
+                let last = matches!(e.0.as_str(), "done" | "failed" | "idle");
+                events.push(e);
+                if last {
+                    return events;
+                }
+            }
+        }
+    }
+    events
+}
+
+pub fn parse_event(block: &str) -> Option<(String, String)> {
+    let mut name = None;
+    let mut data = Vec::new();
+    for line in block.lines() {
+        if let Some(v) = line.strip_prefix("event:") {
+            name = Some(v.trim().to_owned());
+        } else if let Some(v) = line.strip_prefix("data:") {
+            data.push(v.strip_prefix(' ').unwrap_or(v).to_owned());
+        }
+    }
+    let data = data.join("\n");
+    let decoded = serde_json::from_str::<String>(&data).unwrap_or(data);
+    name.map(|n| (n, decoded))
+}
+
+/// Direct read access to the test database, to check what is stored.
+pub fn db(s: &TestServer) -> rusqlite::Connection {
+    rusqlite::Connection::open(&s.database).unwrap()
+}
+
+pub fn count(s: &TestServer, sql: &str, id: &str) -> i64 {
+    db(s).query_row(sql, [id], |r| r.get(0)).unwrap()
+}

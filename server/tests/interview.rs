@@ -1,0 +1,263 @@
+//! The live interview with the offline interviewer, through the server functions and the reply
+//! stream over real HTTP, checked against the rows in the real SQLite file.
+
+mod common;
+
+use app::model::{InterviewStatus, QuestionOutcome, Role};
+use common::*;
+use reqwest::StatusCode;
+use server::AppOptions;
+use server::config::Interviewer;
+use std::time::Duration;
+
+const GOOD: &str = "For example, at my last job I led the migration of 40 services to a queue \
+    because the synchronous calls kept timing out under load. First we measured the worst \
+    paths, then we moved them one by one behind a feature flag, so that we could roll back \
+    quickly. The result was a drop in p99 latency from 2 seconds to 300 milliseconds.";
+
+fn slow(ms: u64) -> AppOptions {
+    AppOptions {
+        interviewer: Interviewer::Offline {
+            word_delay: Duration::from_millis(ms),
+        },
+        ..default_options()
+    }
+}
+
+#[tokio::test]
+async fn a_whole_offline_interview_from_start_to_report() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    // Technical: JavaScript, Python, Problem Solving; four questions.
+    let i = new_interview(&s, &c, "Backend loop", 1, &[1, 2, 5], 4).await;
+    let id = i.id.as_str();
+
+    let l = live(&s, &c, id).await;
+    assert_eq!(l.interview.status, InterviewStatus::Pending);
+    assert_eq!((l.progress.current, l.progress.total), (0, 4));
+    assert!(l.messages.is_empty() && l.interviewer.offline && l.report.is_none());
+    let (status, body) = turn(&s, &c, id, "answer", Some("Too early")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("Start the interview first."), "{body}");
+
+    // Start: the interviewer speaks first, greeting with the type and skills, then question 1.
+    let l = turn_ok(&s, &c, id, "start", None).await;
+    assert_eq!(l.interview.status, InterviewStatus::InProgress);
+    assert!(l.interview.started_at.is_some());
+    assert_eq!(l.messages.len(), 1);
+    let greeting = &l.messages[0];
+    assert_eq!(greeting.role, Role::Interviewer);
+    assert!(greeting.content.contains("Technical practice interview"), "{}", greeting.content);
+    assert!(greeting.content.contains("JavaScript, Problem Solving and Python"), "{}", greeting.content);
+    assert!(greeting.content.contains("Question 1 of 4"), "{}", greeting.content);
+    assert_eq!((l.progress.current, l.progress.total), (1, 4));
+    let (snapshot, asked_by): (String, String) = db(&s)
+        .query_row(
+            "SELECT question_text_snapshot, ai_question_message_id FROM Interview_Questions
+             WHERE interview_id = ?1 AND order_in_interview = 1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(greeting.content.ends_with(&snapshot));
+    assert_eq!(asked_by, greeting.id);
+
+    // A vague answer gets one follow-up; the answer to it moves on.
+    let l = turn_ok(&s, &c, id, "answer", Some("Not sure, it depends.")).await;
+    assert_eq!(l.messages.len(), 3);
+    assert_eq!(l.messages[1].content, "Not sure, it depends.");
+    assert!(l.messages[2].content.contains("on what, exactly?"), "{}", l.messages[2].content);
+    assert_eq!(l.progress.current, 1);
+    assert!(l.progress.in_follow_up);
+    let l = turn_ok(&s, &c, id, "answer", Some(GOOD)).await;
+    assert_eq!(l.progress.current, 2);
+    assert!(!l.progress.in_follow_up);
+    assert!(l.messages.last().unwrap().content.contains("Question 2 of 4"));
+    let linked = count(
+        &s,
+        "SELECT count(*) FROM Interview_Questions WHERE interview_id = ?1 AND order_in_interview = 1
+           AND user_answer_message_id IS NOT NULL AND follow_up_message_id IS NOT NULL
+           AND follow_up_answer_message_id IS NOT NULL",
+        id,
+    );
+    assert_eq!(linked, 1, "question 1 records its answer, follow-up and follow-up answer");
+
+    // One hint per question.
+    let l = turn_ok(&s, &c, id, "hint", None).await;
+    assert!(l.progress.hint_used);
+    assert!(l.messages.last().unwrap().content.starts_with("Here is a hint"));
+    let (status, body) = turn(&s, &c, id, "hint", None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // A good answer needs no follow-up.
+    let l = turn_ok(&s, &c, id, "answer", Some(GOOD)).await;
+    assert_eq!(l.progress.current, 3);
+    // Skip question 3, then end during question 4.
+    let l = turn_ok(&s, &c, id, "skip", None).await;
+    assert_eq!(l.progress.current, 4);
+    assert!(l.messages.last().unwrap().content.starts_with("No problem, let's move on."));
+    let l = turn_ok(&s, &c, id, "end", None).await;
+
+    assert_eq!(l.interview.status, InterviewStatus::Completed);
+    assert!(l.interview.completed_at.is_some());
+    let report = l.report.expect("a report");
+    assert_eq!(report.skills.len(), 3);
+    let outcomes: Vec<QuestionOutcome> = report.questions.iter().map(|q| q.outcome).collect();
+    use QuestionOutcome::*;
+    assert_eq!(outcomes, [Answered, Answered, Skipped, NotAnswered]);
+    assert!(report.questions[0].follow_up);
+    assert_eq!(report.questions[1].hints, 1);
+    for q in &report.questions {
+        assert_eq!(q.rating.is_some(), q.outcome == Answered, "{q:?}");
+    }
+    for skill in &report.skills {
+        let answered = report
+            .questions
+            .iter()
+            .any(|q| q.skill_name.as_deref() == Some(&skill.skill.name) && q.outcome == Answered);
+        assert_eq!(skill.rating.is_some(), answered, "{skill:?}");
+    }
+    assert_eq!(count(&s, "SELECT count(*) FROM AI_Feedback WHERE interview_id = ?1", id), 3);
+
+    // The conversation is whole and in order; nothing is left pending.
+    let seqs: Vec<i64> = l.messages.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, (1..=l.messages.len() as i64).collect::<Vec<_>>());
+    assert_eq!(l.messages.len(), 13);
+    assert_eq!(
+        count(&s, "SELECT count(*) FROM Messages WHERE interview_id = ?1 AND processing_status <> 'completed'", id),
+        0
+    );
+    let (status, body) = turn(&s, &c, id, "answer", Some("more")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("completed"), "{body}");
+}
+
+#[tokio::test]
+async fn bad_answers_are_refused_and_store_nothing() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
+    turn_ok(&s, &c, &i.id, "start", None).await;
+    let (status, body) = turn(&s, &c, &i.id, "answer", Some("   ")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("Write an answer first"), "{body}");
+    let long = "x".repeat(4001);
+    let (status, body) = turn(&s, &c, &i.id, "answer", Some(&long)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("at most 4000 characters"), "{body}");
+    let (status, body) = turn(&s, &c, &i.id, "dance", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(count(&s, "SELECT count(*) FROM Messages WHERE interview_id = ?1", &i.id), 1);
+}
+
+#[tokio::test]
+async fn two_tabs_cannot_get_two_replies_to_one_answer() {
+    let s = start_with(slow(20)).await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
+    turn_ok(&s, &c, &i.id, "start", None).await;
+    let (a, b) = tokio::join!(
+        turn(&s, &c, &i.id, "answer", Some(GOOD)),
+        turn(&s, &c, &i.id, "answer", Some(GOOD)),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{a:?} {b:?}");
+    let conflict = if a.0 == StatusCode::CONFLICT { a.1 } else { b.1 };
+    assert!(conflict.contains("still replying"), "{conflict}");
+    let l = wait_idle(&s, &c, &i.id).await;
+    assert_eq!(l.messages.len(), 3, "one answer and one reply");
+    assert_eq!(l.progress.current, 2);
+}
+
+#[tokio::test]
+async fn the_reply_streams_piece_by_piece_and_matches_what_is_stored() {
+    let s = start_with(slow(10)).await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
+    let (status, _) = turn(&s, &c, &i.id, "start", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let events = reply_events(&s, &c, &i.id).await;
+    assert_eq!(events[0].0, "snapshot");
+    assert_eq!(events.last().unwrap().0, "done");
+    let tokens = events.iter().filter(|(n, _)| n == "token").count();
+    assert!(tokens > 10, "streamed in pieces: {events:?}");
+    let streamed: String = events
+        .iter()
+        .filter(|(n, _)| n == "snapshot" || n == "token")
+        .map(|(_, d)| d.as_str())
+        .collect();
+    let l = wait_idle(&s, &c, &i.id).await;
+    assert_eq!(l.messages[0].content, streamed);
+    // With nothing being written, the stream says so at once.
+    assert_eq!(reply_events(&s, &c, &i.id).await, [("idle".to_owned(), String::new())]);
+    // Someone else's interview has no stream to follow.
+    let bob = browser();
+    register(&s, &bob, "bob", PASSWORD).await;
+    let resp = bob.get(s.url(&format!("/interviews/{}/reply", i.id))).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_reply_is_completed_and_stored_when_the_browser_disconnects() {
+    use futures::StreamExt;
+    let s = start_with(slow(30)).await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
+    turn(&s, &c, &i.id, "start", None).await;
+    {
+        let resp = c.get(s.url(&format!("/interviews/{}/reply", i.id))).send().await.unwrap();
+        let mut body = resp.bytes_stream();
+        let first = body.next().await.unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&first).contains("event: snapshot"));
+        // Dropped here, mid-reply: the browser went away.
+    }
+    assert!(live(&s, &c, &i.id).await.replying, "still being written");
+    let l = wait_idle(&s, &c, &i.id).await;
+    let snapshot: String = db(&s)
+        .query_row(
+            "SELECT question_text_snapshot FROM Interview_Questions WHERE interview_id = ?1",
+            [&i.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(l.messages.len(), 1);
+    assert!(l.messages[0].content.ends_with(&snapshot), "the whole reply is stored");
+    assert_eq!(l.interview.status, InterviewStatus::InProgress);
+}
+
+#[tokio::test]
+async fn turns_cut_short_by_a_restart_are_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("restart.sqlite3");
+    let s = start_on(&database, default_options()).await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
+    turn_ok(&s, &c, &i.id, "start", None).await;
+    s.stop().await;
+    // As a crash mid-turn leaves it: the candidate's answer and an empty reply, both pending.
+    let conn = rusqlite::Connection::open(&database).unwrap();
+    for (seq, role, content) in [(2, "candidate", "half"), (3, "interviewer", "")] {
+        conn.execute(
+            "INSERT INTO Messages (message_id, interview_id, user_id, seq, role, content, processing_status)
+             SELECT ?1, interview_id, user_id, ?2, ?3, ?4, 'pending' FROM Interviews WHERE interview_id = ?5",
+            rusqlite::params![format!("m{seq}"), seq, role, content, i.id],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let s = start_on(&database, default_options()).await;
+    sign_in(&s, &c, "ada", PASSWORD).await;
+    let l = live(&s, &c, &i.id).await;
+    assert!(!l.replying && l.pending_answer.is_none());
+    assert_eq!(l.messages.len(), 1);
+    // And the interview goes on.
+    let l = turn_ok(&s, &c, &i.id, "answer", Some(GOOD)).await;
+    assert_eq!(l.messages.len(), 3);
+    s.stop().await;
+}
