@@ -45,7 +45,11 @@ pub struct Config {
     pub interviewer: String,
 
     /// Base URL of the OpenAI-compatible server, up to and including /v1.
-    #[arg(long, env = "PP_OPENAI_BASE_URL", default_value = "https://api.openai.com/v1")]
+    #[arg(
+        long,
+        env = "PP_OPENAI_BASE_URL",
+        default_value = "https://api.openai.com/v1"
+    )]
     pub openai_base_url: String,
 
     /// Model name sent to that server.

@@ -127,7 +127,10 @@ pub async fn app(
         .await
         .map_err(|e| format!("cannot recover interrupted turns: {e}"))?;
     if dropped > 0 {
-        tracing::warn!(messages = dropped, "removed turns cut short by the last shutdown");
+        tracing::warn!(
+            messages = dropped,
+            "removed turns cut short by the last shutdown"
+        );
     }
     let live = Live::new(db.clone(), options.interviewer.provider()?);
     let sessions = session_layer(database, options.secure_cookies).await?;

@@ -79,10 +79,14 @@ pub fn events(
                             return Some((Ok(e), (rx, len, Phase::Over)));
                         }
                         ReplyState::Writing => {
-                            if rx.changed().await.is_err() && rx.borrow().state == ReplyState::Writing
+                            if rx.changed().await.is_err()
+                                && rx.borrow().state == ReplyState::Writing
                             {
                                 // The writer vanished without a verdict (it panicked).
-                                let e = json_event("failed", "The reply was interrupted. Please try again.");
+                                let e = json_event(
+                                    "failed",
+                                    "The reply was interrupted. Please try again.",
+                                );
                                 return Some((Ok(e), (rx, len, Phase::Over)));
                             }
                             continue;

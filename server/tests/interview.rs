@@ -48,9 +48,23 @@ async fn a_whole_offline_interview_from_start_to_report() {
     assert_eq!(l.messages.len(), 1);
     let greeting = &l.messages[0];
     assert_eq!(greeting.role, Role::Interviewer);
-    assert!(greeting.content.contains("Technical practice interview"), "{}", greeting.content);
-    assert!(greeting.content.contains("JavaScript, Problem Solving and Python"), "{}", greeting.content);
-    assert!(greeting.content.contains("Question 1 of 4"), "{}", greeting.content);
+    assert!(
+        greeting.content.contains("Technical practice interview"),
+        "{}",
+        greeting.content
+    );
+    assert!(
+        greeting
+            .content
+            .contains("JavaScript, Problem Solving and Python"),
+        "{}",
+        greeting.content
+    );
+    assert!(
+        greeting.content.contains("Question 1 of 4"),
+        "{}",
+        greeting.content
+    );
     assert_eq!((l.progress.current, l.progress.total), (1, 4));
     let (snapshot, asked_by): (String, String) = db(&s)
         .query_row(
@@ -67,13 +81,23 @@ async fn a_whole_offline_interview_from_start_to_report() {
     let l = turn_ok(&s, &c, id, "answer", Some("Not sure, it depends.")).await;
     assert_eq!(l.messages.len(), 3);
     assert_eq!(l.messages[1].content, "Not sure, it depends.");
-    assert!(l.messages[2].content.contains("on what, exactly?"), "{}", l.messages[2].content);
+    assert!(
+        l.messages[2].content.contains("on what, exactly?"),
+        "{}",
+        l.messages[2].content
+    );
     assert_eq!(l.progress.current, 1);
     assert!(l.progress.in_follow_up);
     let l = turn_ok(&s, &c, id, "answer", Some(GOOD)).await;
     assert_eq!(l.progress.current, 2);
     assert!(!l.progress.in_follow_up);
-    assert!(l.messages.last().unwrap().content.contains("Question 2 of 4"));
+    assert!(
+        l.messages
+            .last()
+            .unwrap()
+            .content
+            .contains("Question 2 of 4")
+    );
     let linked = count(
         &s,
         "SELECT count(*) FROM Interview_Questions WHERE interview_id = ?1 AND order_in_interview = 1
@@ -81,12 +105,21 @@ async fn a_whole_offline_interview_from_start_to_report() {
            AND follow_up_answer_message_id IS NOT NULL",
         id,
     );
-    assert_eq!(linked, 1, "question 1 records its answer, follow-up and follow-up answer");
+    assert_eq!(
+        linked, 1,
+        "question 1 records its answer, follow-up and follow-up answer"
+    );
 
     // One hint per question.
     let l = turn_ok(&s, &c, id, "hint", None).await;
     assert!(l.progress.hint_used);
-    assert!(l.messages.last().unwrap().content.starts_with("Here is a hint"));
+    assert!(
+        l.messages
+            .last()
+            .unwrap()
+            .content
+            .starts_with("Here is a hint")
+    );
     let (status, body) = turn(&s, &c, id, "hint", None).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     // A good answer needs no follow-up.
@@ -95,7 +128,13 @@ async fn a_whole_offline_interview_from_start_to_report() {
     // Skip question 3, then end during question 4.
     let l = turn_ok(&s, &c, id, "skip", None).await;
     assert_eq!(l.progress.current, 4);
-    assert!(l.messages.last().unwrap().content.starts_with("No problem, let's move on."));
+    assert!(
+        l.messages
+            .last()
+            .unwrap()
+            .content
+            .starts_with("No problem, let's move on.")
+    );
     let l = turn_ok(&s, &c, id, "end", None).await;
 
     assert_eq!(l.interview.status, InterviewStatus::Completed);
@@ -117,14 +156,25 @@ async fn a_whole_offline_interview_from_start_to_report() {
             .any(|q| q.skill_name.as_deref() == Some(&skill.skill.name) && q.outcome == Answered);
         assert_eq!(skill.rating.is_some(), answered, "{skill:?}");
     }
-    assert_eq!(count(&s, "SELECT count(*) FROM AI_Feedback WHERE interview_id = ?1", id), 3);
+    assert_eq!(
+        count(
+            &s,
+            "SELECT count(*) FROM AI_Feedback WHERE interview_id = ?1",
+            id
+        ),
+        3
+    );
 
     // The conversation is whole and in order; nothing is left pending.
     let seqs: Vec<i64> = l.messages.iter().map(|m| m.seq).collect();
     assert_eq!(seqs, (1..=l.messages.len() as i64).collect::<Vec<_>>());
     assert_eq!(l.messages.len(), 13);
     assert_eq!(
-        count(&s, "SELECT count(*) FROM Messages WHERE interview_id = ?1 AND processing_status <> 'completed'", id),
+        count(
+            &s,
+            "SELECT count(*) FROM Messages WHERE interview_id = ?1 AND processing_status <> 'completed'",
+            id
+        ),
         0
     );
     let (status, body) = turn(&s, &c, id, "answer", Some("more")).await;
@@ -148,7 +198,14 @@ async fn bad_answers_are_refused_and_store_nothing() {
     assert!(body.contains("at most 4000 characters"), "{body}");
     let (status, body) = turn(&s, &c, &i.id, "dance", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(count(&s, "SELECT count(*) FROM Messages WHERE interview_id = ?1", &i.id), 1);
+    assert_eq!(
+        count(
+            &s,
+            "SELECT count(*) FROM Messages WHERE interview_id = ?1",
+            &i.id
+        ),
+        1
+    );
 }
 
 #[tokio::test]
@@ -164,8 +221,16 @@ async fn two_tabs_cannot_get_two_replies_to_one_answer() {
     );
     let mut statuses = [a.0, b.0];
     statuses.sort();
-    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{a:?} {b:?}");
-    let conflict = if a.0 == StatusCode::CONFLICT { a.1 } else { b.1 };
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{a:?} {b:?}"
+    );
+    let conflict = if a.0 == StatusCode::CONFLICT {
+        a.1
+    } else {
+        b.1
+    };
     assert!(conflict.contains("still replying"), "{conflict}");
     let l = wait_idle(&s, &c, &i.id).await;
     assert_eq!(l.messages.len(), 3, "one answer and one reply");
@@ -192,12 +257,28 @@ async fn the_reply_streams_piece_by_piece_and_matches_what_is_stored() {
         .collect();
     let l = wait_idle(&s, &c, &i.id).await;
     assert_eq!(l.messages[0].content, streamed);
-    // With nothing being written, the stream says so at once.
-    assert_eq!(reply_events(&s, &c, &i.id).await, [("idle".to_owned(), String::new())]);
+    // A page that connects after the reply is stored still learns how it ended...
+    let again = reply_events(&s, &c, &i.id).await;
+    assert_eq!(again.len(), 2, "{again:?}");
+    assert_eq!(
+        (again[0].0.as_str(), again[0].1.as_str()),
+        ("snapshot", streamed.as_str())
+    );
+    assert_eq!(again[1].0, "done");
+    // ...and with no turn at all, the stream says so at once.
+    let other = new_interview(&s, &c, "Other", 2, &[6], 3).await;
+    assert_eq!(
+        reply_events(&s, &c, &other.id).await,
+        [("idle".to_owned(), String::new())]
+    );
     // Someone else's interview has no stream to follow.
     let bob = browser();
     register(&s, &bob, "bob", PASSWORD).await;
-    let resp = bob.get(s.url(&format!("/interviews/{}/reply", i.id))).send().await.unwrap();
+    let resp = bob
+        .get(s.url(&format!("/interviews/{}/reply", i.id)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 }
 
@@ -210,7 +291,11 @@ async fn a_reply_is_completed_and_stored_when_the_browser_disconnects() {
     let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
     turn(&s, &c, &i.id, "start", None).await;
     {
-        let resp = c.get(s.url(&format!("/interviews/{}/reply", i.id))).send().await.unwrap();
+        let resp = c
+            .get(s.url(&format!("/interviews/{}/reply", i.id)))
+            .send()
+            .await
+            .unwrap();
         let mut body = resp.bytes_stream();
         let first = body.next().await.unwrap().unwrap();
         assert!(String::from_utf8_lossy(&first).contains("event: snapshot"));
@@ -226,7 +311,10 @@ async fn a_reply_is_completed_and_stored_when_the_browser_disconnects() {
         )
         .unwrap();
     assert_eq!(l.messages.len(), 1);
-    assert!(l.messages[0].content.ends_with(&snapshot), "the whole reply is stored");
+    assert!(
+        l.messages[0].content.ends_with(&snapshot),
+        "the whole reply is stored"
+    );
     assert_eq!(l.interview.status, InterviewStatus::InProgress);
 }
 

@@ -43,10 +43,17 @@ fn touching(id: &str) -> Vec<(&'static str, Vec<(String, String)>)> {
             "set_interview_status",
             a(&[("interview_id", id), ("status", "cancelled")]),
         ),
+        ("interview_live", a(&[("interview_id", id)])),
+        ("take_turn", a(&[("interview_id", id), ("action", "start")])),
         (
-            "answer",
-            a(&[("interview_id", id), ("content", "My answer")]),
+            "take_turn",
+            a(&[
+                ("interview_id", id),
+                ("action", "answer"),
+                ("text", "My answer"),
+            ]),
         ),
+        ("regenerate_report", a(&[("interview_id", id)])),
         ("delete_interview", a(&[("interview_id", id)])),
     ]
 }
@@ -200,15 +207,10 @@ async fn malformed_arguments_are_400_and_invalid_ones_422() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("interview_id"), "names the field: {body}");
     let interview = adas_interview(&s, &ada).await;
-    let (status, body) = call(
-        &s,
-        &ada,
-        "answer",
-        &[("interview_id", &interview.id), ("content", "   ")],
-    )
-    .await;
+    turn_ok(&s, &ada, &interview.id, "start", None).await;
+    let (status, body) = turn(&s, &ada, &interview.id, "answer", Some("   ")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body.contains("a message must not be empty"), "{body}");
+    assert!(body.contains("Write an answer first"), "{body}");
     let (status, body) = call(&s, &ada, "my_interview", &[("interview_id", "nope")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert!(body.contains("interview nope not found"), "{body}");

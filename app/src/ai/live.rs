@@ -22,6 +22,9 @@ use tokio::sync::watch;
 /// How many of the user's latest other interviews count as "recent" for the question plan.
 pub const RECENT_INTERVIEWS: u32 = 10;
 
+/// How long a finished turn's outcome stays available to followers.
+pub const FINISHED_TURN_LINGER: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A reply as followers see it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReplyProgress {
@@ -126,6 +129,9 @@ impl Live {
         let id = interview_id.to_owned();
         tokio::spawn(async move {
             inner.run(&id, decision, pending, tx).await;
+            // Kept a while after it ends, so a page that connects late (a fast failure, a slow
+            // network) still learns how the turn ended instead of finding nothing.
+            tokio::time::sleep(FINISHED_TURN_LINGER).await;
             let mut turns = inner.turns.lock().unwrap_or_else(|p| p.into_inner());
             if turns.get(&id).is_some_and(|(n, _)| *n == turn_no) {
                 turns.remove(&id);
@@ -151,7 +157,11 @@ impl Live {
     /// Writes the report of a completed interview again (after a malformed one).
     pub async fn regenerate_report(&self, interview_id: &str) -> Result<(), StoreError> {
         let id = interview_id.to_owned();
-        let state = self.inner.db.read(move |c| store::turn_state(c, &id)).await?;
+        let state = self
+            .inner
+            .db
+            .read(move |c| store::turn_state(c, &id))
+            .await?;
         if state.interview.status != InterviewStatus::Completed {
             return Err(StoreError::Conflict(
                 "Only a completed interview has a report.".into(),
@@ -263,7 +273,10 @@ fn decide(
             .as_ref()
             .map(|t| t.name.clone())
             .unwrap_or_else(|| "general".into()),
-        type_description: i.interview_type.as_ref().and_then(|t| t.description.clone()),
+        type_description: i
+            .interview_type
+            .as_ref()
+            .and_then(|t| t.description.clone()),
         skills: skill_names,
         total: 0,
         current: state.asked.last().map(brief_question),
@@ -278,7 +291,9 @@ fn decide(
     match (action, i.status) {
         (TurnAction::Start, InterviewStatus::Pending) => {}
         (TurnAction::Start, _) => {
-            return Err(StoreError::Conflict("This interview has already started.".into()));
+            return Err(StoreError::Conflict(
+                "This interview has already started.".into(),
+            ));
         }
         (_, InterviewStatus::Pending) => {
             return Err(StoreError::Conflict("Start the interview first.".into()));
@@ -406,7 +421,9 @@ fn decide(
         let next_order = current.order + 1;
         let next = plan.get(current.order as usize).copied();
         let next = match next {
-            Some(qid) => store::get_questions_by_ids(conn, &[qid])?.into_iter().next(),
+            Some(qid) => store::get_questions_by_ids(conn, &[qid])?
+                .into_iter()
+                .next(),
             None => None,
         };
         match next {
@@ -423,7 +440,8 @@ fn decide(
             None => brief.step = Step::Finish { early: false },
         }
     }
-    let report = matches!(brief.step, Step::Finish { .. }).then(|| report_input(state, asked_after));
+    let report =
+        matches!(brief.step, Step::Finish { .. }).then(|| report_input(state, asked_after));
     Ok(Decision {
         candidate_text: Some(candidate_text),
         brief,

@@ -68,7 +68,9 @@ pub fn compose(b: &TurnBrief) -> String {
         (Step::Next, Some(q)) => {
             let ack = match (b.action, b.candidate_text.as_deref()) {
                 (TurnAction::Skip, _) => "No problem, let's move on.",
-                (_, Some(t)) if !super::rules::needs_follow_up(t) => "Thank you, that is a clear answer.",
+                (_, Some(t)) if !super::rules::needs_follow_up(t) => {
+                    "Thank you, that is a clear answer."
+                }
                 _ => "Thank you.",
             };
             format!("{ack}\n\n{q}")
@@ -89,8 +91,15 @@ pub fn compose(b: &TurnBrief) -> String {
             }
         }
         (Step::Hint, _) => {
-            let skill = b.current.as_ref().and_then(|q| q.skill.as_deref()).unwrap_or("");
-            format!("Here is a hint: {} Take your time, then give me your answer.", hint_for(skill))
+            let skill = b
+                .current
+                .as_ref()
+                .and_then(|q| q.skill.as_deref())
+                .unwrap_or("");
+            format!(
+                "Here is a hint: {} Take your time, then give me your answer.",
+                hint_for(skill)
+            )
         }
         (Step::Finish { early: true }, _) => "Let's stop here. Thank you for your time — I have \
              written feedback on the questions we covered, and your report is below."
@@ -135,10 +144,22 @@ mod tests {
             action: TurnAction::Start,
             type_name: "Behavioral".into(),
             type_description: None,
-            skills: vec!["Communication".into(), "Teamwork".into(), "Leadership".into()],
+            skills: vec![
+                "Communication".into(),
+                "Teamwork".into(),
+                "Leadership".into(),
+            ],
             total: 4,
-            current: Some(BriefQuestion { order: 1, text: "Tell me about a conflict.".into(), skill: Some("Teamwork".into()) }),
-            next: Some(BriefQuestion { order: 1, text: "Tell me about a conflict.".into(), skill: Some("Teamwork".into()) }),
+            current: Some(BriefQuestion {
+                order: 1,
+                text: "Tell me about a conflict.".into(),
+                skill: Some("Teamwork".into()),
+            }),
+            next: Some(BriefQuestion {
+                order: 1,
+                text: "Tell me about a conflict.".into(),
+                skill: Some("Teamwork".into()),
+            }),
             candidate_text: None,
             history: vec![],
         }
@@ -155,7 +176,9 @@ mod tests {
     #[tokio::test]
     async fn the_stream_joins_back_to_the_whole_reply() {
         let b = brief(Step::Hint);
-        let o = Offline { word_delay: Duration::ZERO };
+        let o = Offline {
+            word_delay: Duration::ZERO,
+        };
         let pieces: Vec<String> = o.reply(&b).map(|p| p.unwrap()).collect().await;
         assert!(pieces.len() > 10);
         assert_eq!(pieces.concat(), compose(&b));

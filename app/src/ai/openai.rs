@@ -56,7 +56,8 @@ impl OpenAiProvider {
     }
 
     pub async fn reply(&self, brief: &TurnBrief) -> Result<TokenStream, AiError> {
-        let mut messages: Vec<ChatCompletionRequestMessage> = vec![system(&prompt::system_prompt(brief))?];
+        let mut messages: Vec<ChatCompletionRequestMessage> =
+            vec![system(&prompt::system_prompt(brief))?];
         for (role, text) in &brief.history {
             messages.push(match role {
                 Role::Candidate => user(text)?,
@@ -91,8 +92,8 @@ impl OpenAiProvider {
                     Ok(Some(Err(e))) => Some((Err(map_error(e)), (stream, finished, true))),
                     Ok(Some(Ok(chunk))) => {
                         let choice = chunk.choices.into_iter().next();
-                        let done = finished
-                            || choice.as_ref().is_some_and(|c| c.finish_reason.is_some());
+                        let done =
+                            finished || choice.as_ref().is_some_and(|c| c.finish_reason.is_some());
                         let text = choice.and_then(|c| c.delta.content).unwrap_or_default();
                         Some((Ok(text), (stream, done, false)))
                     }
@@ -206,7 +207,10 @@ pub fn parse_report(input: &ReportInput, text: &str) -> Result<ReportRows, Strin
     let long = |s: &str| s.chars().count() > MAX_FIELD_CHARS;
     let mut skills = Vec::new();
     for (id, name) in &input.skills {
-        let mut found = draft.skills.iter().filter(|s| s.skill.eq_ignore_ascii_case(name));
+        let mut found = draft
+            .skills
+            .iter()
+            .filter(|s| s.skill.eq_ignore_ascii_case(name));
         let s = found
             .next()
             .ok_or_else(|| format!("the skill {name} is missing"))?;
@@ -249,7 +253,10 @@ pub fn parse_report(input: &ReportInput, text: &str) -> Result<ReportRows, Strin
             return Err(format!("question {} was answered but not rated", q.order));
         }
         if d.note.trim().is_empty() || long(&d.note) {
-            return Err(format!("the note on question {} is empty or too long", q.order));
+            return Err(format!(
+                "the note on question {} is empty or too long",
+                q.order
+            ));
         }
         questions.push(QuestionRow {
             interview_question_id: q.id.clone(),

@@ -48,9 +48,9 @@ pub fn plan_questions(input: &PlanInput<'_>) -> Vec<Question> {
             DifficultySetting::Easy => Some(Difficulty::Easy),
             DifficultySetting::Medium => Some(Difficulty::Medium),
             DifficultySetting::Hard => Some(Difficulty::Hard),
-            DifficultySetting::Mixed => {
-                Some([Difficulty::Easy, Difficulty::Medium, Difficulty::Hard][slot * 3 / count.max(1)])
-            }
+            DifficultySetting::Mixed => Some(
+                [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard][slot * 3 / count.max(1)],
+            ),
         }
     };
     let mut picked: Vec<Question> = Vec::with_capacity(count);
@@ -206,7 +206,10 @@ mod tests {
             assert_eq!(plan.len(), i.count.min(p.len()));
             let ids: HashSet<i64> = plan.iter().map(|q| q.id).collect();
             assert_eq!(ids.len(), plan.len(), "a question repeats");
-            assert!(plan.iter().all(|q| p.contains(q)), "a question from outside the pool");
+            assert!(
+                plan.iter().all(|q| p.contains(q)),
+                "a question from outside the pool"
+            );
         }
     }
 
@@ -243,7 +246,10 @@ mod tests {
             if i.difficulty != DifficultySetting::Mixed {
                 continue;
             }
-            let ranks: Vec<u8> = run(&p, &i).iter().map(|q| difficulty_rank(q.difficulty)).collect();
+            let ranks: Vec<u8> = run(&p, &i)
+                .iter()
+                .map(|q| difficulty_rank(q.difficulty))
+                .collect();
             assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
         }
     }
@@ -300,8 +306,19 @@ mod tests {
         let mut differ = 0;
         for (p, i) in cases(500) {
             assert_eq!(run(&p, &i), run(&p, &i));
-            let other = PlanInputOwned { seed: i.seed ^ 1, ..i };
-            if run(&p, &other) != run(&p, &PlanInputOwned { seed: other.seed ^ 1, ..other }) {
+            let other = PlanInputOwned {
+                seed: i.seed ^ 1,
+                ..i
+            };
+            if run(&p, &other)
+                != run(
+                    &p,
+                    &PlanInputOwned {
+                        seed: other.seed ^ 1,
+                        ..other
+                    },
+                )
+            {
                 differ += 1;
             }
         }

@@ -47,7 +47,13 @@ pub fn system_prompt(b: &TurnBrief) -> String {
         b.skills.join(", ")
     ));
     if let Some(q) = &b.current {
-        p.push_str(&format!("Current question ({} of {}{}): \"{}\"\n", q.order, b.total, skill_part(q), q.text));
+        p.push_str(&format!(
+            "Current question ({} of {}{}): \"{}\"\n",
+            q.order,
+            b.total,
+            skill_part(q),
+            q.text
+        ));
     }
     p.push_str("Your task now: ");
     p.push_str(&task(b));
@@ -55,12 +61,21 @@ pub fn system_prompt(b: &TurnBrief) -> String {
 }
 
 fn skill_part(q: &super::BriefQuestion) -> String {
-    q.skill.as_deref().map(|s| format!(", on {s}")).unwrap_or_default()
+    q.skill
+        .as_deref()
+        .map(|s| format!(", on {s}"))
+        .unwrap_or_default()
 }
 
 fn task(b: &TurnBrief) -> String {
     let ask = |q: &super::BriefQuestion| {
-        format!("ask question {} of {}{} exactly as written: \"{}\"", q.order, b.total, skill_part(q), q.text)
+        format!(
+            "ask question {} of {}{} exactly as written: \"{}\"",
+            q.order,
+            b.total,
+            skill_part(q),
+            q.text
+        )
     };
     match (&b.step, &b.next) {
         (Step::Greet, Some(q)) => format!(
@@ -71,7 +86,10 @@ fn task(b: &TurnBrief) -> String {
             ask(q)
         ),
         (Step::Next, Some(q)) if b.action == crate::model::TurnAction::Skip => {
-            format!("the candidate skipped the current question; say that is fine, then {}.", ask(q))
+            format!(
+                "the candidate skipped the current question; say that is fine, then {}.",
+                ask(q)
+            )
         }
         (Step::Next, Some(q)) => format!(
             "acknowledge the candidate's answer in one short sentence without grading it, then {}.",
@@ -87,7 +105,11 @@ fn task(b: &TurnBrief) -> String {
         (Step::Finish { early }, _) => format!(
             "the interview is over{}. Thank the candidate in one or two sentences and tell them \
              their feedback report is ready below. Ask nothing more.",
-            if *early { " because the candidate chose to end it" } else { "" }
+            if *early {
+                " because the candidate chose to end it"
+            } else {
+                ""
+            }
         ),
         // A step that asks with no question to ask cannot be built by `live`.
         (Step::Greet | Step::Next, None) => "thank the candidate and close the interview.".into(),
@@ -144,8 +166,16 @@ mod tests {
             type_description: Some("Coding and design".into()),
             skills: vec!["Python".into(), "Go".into()],
             total: 6,
-            current: Some(super::super::BriefQuestion { order: 1, text: "What is a GIL?".into(), skill: Some("Python".into()) }),
-            next: Some(super::super::BriefQuestion { order: 2, text: "Explain goroutines.".into(), skill: Some("Go".into()) }),
+            current: Some(super::super::BriefQuestion {
+                order: 1,
+                text: "What is a GIL?".into(),
+                skill: Some("Python".into()),
+            }),
+            next: Some(super::super::BriefQuestion {
+                order: 2,
+                text: "Explain goroutines.".into(),
+                skill: Some("Go".into()),
+            }),
             candidate_text: Some(candidate.into()),
             history: vec![],
         }
@@ -170,14 +200,21 @@ mod tests {
                 id: i.to_string(),
                 interview_id: "x".into(),
                 seq: i,
-                role: if i % 2 == 0 { Role::Candidate } else { Role::Interviewer },
+                role: if i % 2 == 0 {
+                    Role::Candidate
+                } else {
+                    Role::Interviewer
+                },
                 content: "w".repeat(5000),
                 created_at: String::new(),
             })
             .collect();
         let h = bounded_history(&msgs);
         assert_eq!(h.len(), HISTORY_MESSAGES);
-        assert!(h.iter().all(|(_, c)| c.chars().count() <= HISTORY_MESSAGE_CHARS + 1));
+        assert!(
+            h.iter()
+                .all(|(_, c)| c.chars().count() <= HISTORY_MESSAGE_CHARS + 1)
+        );
         assert_eq!(h.last().unwrap().0, Role::Candidate);
     }
 }

@@ -18,16 +18,46 @@ pub struct Assessment {
 }
 
 const CONCRETE: &[&str] = &[
-    "for example", "for instance", "e.g.", "such as", "when i ", "i built", "i led", "i wrote",
-    "i designed", "i worked", "we built", "in my last", "at my", "last year", "once ",
+    "for example",
+    "for instance",
+    "e.g.",
+    "such as",
+    "when i ",
+    "i built",
+    "i led",
+    "i wrote",
+    "i designed",
+    "i worked",
+    "we built",
+    "in my last",
+    "at my",
+    "last year",
+    "once ",
 ];
 const REASONED: &[&str] = &[
-    "because", "so that", "therefore", "trade-off", "tradeoff", "first", "then", "finally",
-    "result", "which meant", "instead of",
+    "because",
+    "so that",
+    "therefore",
+    "trade-off",
+    "tradeoff",
+    "first",
+    "then",
+    "finally",
+    "result",
+    "which meant",
+    "instead of",
 ];
 const VAGUE: &[&str] = &[
-    "it depends", "not sure", "i don't know", "i dont know", "no idea", "maybe", "probably",
-    "something like", "stuff", "whatever",
+    "it depends",
+    "not sure",
+    "i don't know",
+    "i dont know",
+    "no idea",
+    "maybe",
+    "probably",
+    "something like",
+    "stuff",
+    "whatever",
 ];
 
 pub fn assess(text: &str) -> Assessment {
@@ -35,7 +65,8 @@ pub fn assess(text: &str) -> Assessment {
     let words = text.split_whitespace().count();
     Assessment {
         words,
-        concrete: lower.chars().any(|c| c.is_ascii_digit()) || CONCRETE.iter().any(|w| lower.contains(w)),
+        concrete: lower.chars().any(|c| c.is_ascii_digit())
+            || CONCRETE.iter().any(|w| lower.contains(w)),
         reasoned: REASONED.iter().any(|w| lower.contains(w)),
         vague: VAGUE.iter().any(|w| lower.contains(w)),
     }
@@ -53,10 +84,16 @@ pub fn needs_follow_up(text: &str) -> bool {
 pub fn score_answer(text: &str, hints: u32) -> (u8, String) {
     let a = assess(text);
     if a.words <= 1 {
-        return (1, "A one-word answer gives an interviewer nothing to assess.".into());
+        return (
+            1,
+            "A one-word answer gives an interviewer nothing to assess.".into(),
+        );
     }
     if a.words < 15 {
-        return (2, "Too brief to show how you think: say what you would do and why.".into());
+        return (
+            2,
+            "Too brief to show how you think: say what you would do and why.".into(),
+        );
     }
     let mut score: i32 = 3;
     let mut notes = Vec::new();
@@ -121,7 +158,10 @@ pub fn offline_report(input: &ReportInput) -> ReportRows {
         .skills
         .iter()
         .map(|(skill_id, name)| {
-            let mine: Vec<_> = questions.iter().filter(|(_, s, _)| *s == Some(*skill_id)).collect();
+            let mine: Vec<_> = questions
+                .iter()
+                .filter(|(_, s, _)| *s == Some(*skill_id))
+                .collect();
             let rated: Vec<u8> = mine.iter().filter_map(|(r, _, _)| r.rating).collect();
             if rated.is_empty() {
                 let why = if mine.is_empty() {
@@ -198,7 +238,11 @@ fn not_answered_note(q: &AskedQuestion) -> String {
 /// not rated.
 pub fn enforce(input: &ReportInput, mut rows: ReportRows) -> ReportRows {
     for row in &mut rows.questions {
-        let Some(q) = input.questions.iter().find(|q| q.id == row.interview_question_id) else {
+        let Some(q) = input
+            .questions
+            .iter()
+            .find(|q| q.id == row.interview_question_id)
+        else {
             continue;
         };
         match answer_text(q) {
@@ -286,7 +330,11 @@ mod tests {
         assert_eq!(r.questions[2].rating, None);
         assert!(r.questions[2].note.starts_with("Not answered"));
         let rating = |id| r.skills.iter().find(|s| s.skill_id == id).unwrap().rating;
-        assert_eq!(rating(1), Some(5), "the unanswered question does not pull it down");
+        assert_eq!(
+            rating(1),
+            Some(5),
+            "the unanswered question does not pull it down"
+        );
         assert_eq!(rating(2), None);
         assert_eq!(rating(3), None);
         assert!(r.skills[2].summary.contains("No question on Java"));
@@ -297,16 +345,39 @@ mod tests {
         let input = ReportInput {
             type_name: "T".into(),
             skills: vec![(1, "A".into()), (2, "B".into())],
-            questions: vec![asked("a", 1, Some("fine"), false), asked("b", 2, None, true)],
+            questions: vec![
+                asked("a", 1, Some("fine"), false),
+                asked("b", 2, None, true),
+            ],
         };
         let drafted = ReportRows {
             skills: vec![
-                SkillRow { skill_id: 1, rating: Some(4), strengths: "s".into(), areas_for_improvement: "a".into(), summary: "x".into() },
-                SkillRow { skill_id: 2, rating: Some(5), strengths: "s".into(), areas_for_improvement: "a".into(), summary: "x".into() },
+                SkillRow {
+                    skill_id: 1,
+                    rating: Some(4),
+                    strengths: "s".into(),
+                    areas_for_improvement: "a".into(),
+                    summary: "x".into(),
+                },
+                SkillRow {
+                    skill_id: 2,
+                    rating: Some(5),
+                    strengths: "s".into(),
+                    areas_for_improvement: "a".into(),
+                    summary: "x".into(),
+                },
             ],
             questions: vec![
-                QuestionRow { interview_question_id: "a".into(), rating: Some(5), note: "great".into() },
-                QuestionRow { interview_question_id: "b".into(), rating: Some(4), note: "good".into() },
+                QuestionRow {
+                    interview_question_id: "a".into(),
+                    rating: Some(5),
+                    note: "great".into(),
+                },
+                QuestionRow {
+                    interview_question_id: "b".into(),
+                    rating: Some(4),
+                    note: "good".into(),
+                },
             ],
         };
         let r = enforce(&input, drafted);

@@ -7,8 +7,7 @@ use super::{
 };
 use crate::api::{interview_live, my_interviews};
 use crate::model::{
-    Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, LiveInterview,
-    Skill,
+    Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, LiveInterview, Skill,
 };
 use crate::validate::SetupError;
 use leptos::prelude::*;

@@ -203,7 +203,9 @@ fn follow_reply(
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
         let Ok(source) = web_sys::EventSource::new(&format!("/interviews/{id}/reply")) else {
-            error.set(Some("Your browser could not open the reply stream. Reload the page.".into()));
+            error.set(Some(
+                "Your browser could not open the reply stream. Reload the page.".into(),
+            ));
             busy.set(false);
             return;
         };
@@ -224,7 +226,11 @@ fn follow_reply(
             "snapshot",
             Box::new(move |e| {
                 let t = data(&e);
-                reply.set(if t.is_empty() { Reply::Thinking } else { Reply::Streaming(t) });
+                reply.set(if t.is_empty() {
+                    Reply::Thinking
+                } else {
+                    Reply::Streaming(t)
+                });
             }),
         );
         on(
@@ -303,7 +309,10 @@ fn action_label(action: TurnAction) -> &'static str {
 fn progress_text(s: &LiveInterview) -> String {
     match s.interview.status {
         InterviewStatus::Pending => format!("{} questions", s.progress.total),
-        InterviewStatus::Completed => format!("Finished · {} of {} questions asked", s.progress.current, s.progress.total),
+        InterviewStatus::Completed => format!(
+            "Finished · {} of {} questions asked",
+            s.progress.current, s.progress.total
+        ),
         _ if s.progress.current == 0 => format!("{} questions", s.progress.total),
         _ => format!("Question {} of {}", s.progress.current, s.progress.total),
     }

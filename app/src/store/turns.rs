@@ -7,8 +7,8 @@
 
 use super::{NOW_SQL, Result, StoreError, get_interview, id_array, parse_enum};
 use crate::model::{
-    Difficulty, Interview, InterviewStatus, Message, QuestionOutcome, QuestionReport, Report,
-    Role, Skill, SkillReport,
+    Difficulty, Interview, InterviewStatus, Message, QuestionOutcome, QuestionReport, Report, Role,
+    Skill, SkillReport,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -59,12 +59,11 @@ pub struct TurnState {
 
 pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
     let interview = get_interview(conn, interview_id)?;
-    let (user_id, plan, report_error): (String, Option<String>, Option<String>) = conn
-        .query_row(
-            "SELECT user_id, question_plan, report_error FROM Interviews WHERE interview_id = ?1",
-            [interview_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+    let (user_id, plan, report_error): (String, Option<String>, Option<String>) = conn.query_row(
+        "SELECT user_id, question_plan, report_error FROM Interviews WHERE interview_id = ?1",
+        [interview_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let plan = plan.map(|p| parse_id_array(&p));
     let mut stmt = conn.prepare_cached(
         "SELECT iq.interview_question_id, iq.order_in_interview, iq.question_bank_id,
@@ -85,9 +84,7 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
                 text: r.get(3)?,
                 skill_id: r.get(4)?,
                 skill_name: r.get(5)?,
-                difficulty: r
-                    .get::<_, Option<String>>(6)?
-                    .and_then(|d| d.parse().ok()),
+                difficulty: r.get::<_, Option<String>>(6)?.and_then(|d| d.parse().ok()),
                 answer: r.get(7)?,
                 follow_up_asked: r.get(8)?,
                 follow_up_answer: r.get(9)?,
@@ -294,7 +291,9 @@ pub fn complete_turn(conn: &mut Connection, c: &TurnChanges) -> Result<Message> 
             AnswerSlot::FollowUpAnswer => "follow_up_answer_message_id",
         };
         tx.execute(
-            &format!("UPDATE Interview_Questions SET {column} = ?2 WHERE interview_question_id = ?1"),
+            &format!(
+                "UPDATE Interview_Questions SET {column} = ?2 WHERE interview_question_id = ?1"
+            ),
             params![row, msg],
         )?;
     }
@@ -365,7 +364,10 @@ fn write_report(
     interview_id: &str,
     report: &Result<ReportRows, String>,
 ) -> Result<()> {
-    conn.execute("DELETE FROM AI_Feedback WHERE interview_id = ?1", [interview_id])?;
+    conn.execute(
+        "DELETE FROM AI_Feedback WHERE interview_id = ?1",
+        [interview_id],
+    )?;
     conn.execute(
         "UPDATE Interview_Questions SET rating = NULL, note = NULL WHERE interview_id = ?1",
         [interview_id],
@@ -442,7 +444,10 @@ pub fn abort_turn(conn: &mut Connection, pending: &PendingTurn) -> Result<()> {
 /// Turns cut short by a crash or restart left pending rows; nothing is streaming them now, so
 /// they go, and their interviews are as before those turns. Returns how many rows went.
 pub fn recover_interrupted_turns(conn: &mut Connection) -> Result<usize> {
-    Ok(conn.execute("DELETE FROM Messages WHERE processing_status = 'pending'", [])?)
+    Ok(conn.execute(
+        "DELETE FROM Messages WHERE processing_status = 'pending'",
+        [],
+    )?)
 }
 
 /// The stored report of an interview, if it has one.

@@ -115,7 +115,10 @@ async fn completions(State(m): State<Arc<Mock>>, body: String) -> Response {
     let sse = |pieces: futures::stream::BoxStream<'static, String>| {
         Response::builder()
             .header("content-type", "text/event-stream")
-            .body(Body::from_stream(futures::StreamExt::map(pieces, Ok::<_, std::io::Error>)))
+            .body(Body::from_stream(futures::StreamExt::map(
+                pieces,
+                Ok::<_, std::io::Error>,
+            )))
             .unwrap()
     };
     match script {

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod mock_llm;
+
 use reqwest::header::{ACCEPT, LOCATION};
 use reqwest::{Client, Response, StatusCode, redirect};
 use server::throttle::ThrottlePolicy;
