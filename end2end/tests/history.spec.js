@@ -26,8 +26,8 @@ test('find an interview by type, skill, status and title; URLs and Back work', a
   await createInterview(page, 'Python warm-up', 1, [2, 5]);
   const lead = await createInterview(page, 'Leadership loop', 2, [13, 6]);
   await createInterview(page, 'Go deep dive', 1, [4]);
-  const started = await page.request.post('/fn/set_interview_status', {
-    form: { interview_id: lead, status: 'in_progress' },
+  const started = await page.request.post('/fn/take_turn', {
+    form: { interview_id: lead, action: 'start' },
   });
   expect(started.status()).toBe(200);
 

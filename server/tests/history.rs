@@ -51,14 +51,7 @@ async fn filters_in_the_url_narrow_the_list() {
         "title=Go+and+Python&interview_type_id=1&skill_ids=2&skill_ids=4",
     )
     .await;
-    let (status, _) = call(
-        &s,
-        &c,
-        "set_interview_status",
-        &[("interview_id", &lead), ("status", "in_progress")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    turn_ok(&s, &c, &lead, "start", None).await;
 
     assert_eq!(
         titles(&s, &c, "").await,

@@ -25,13 +25,13 @@ pub async fn my_interview(interview_id: String) -> Result<Interview, ServerFnErr
     read_owned_interview(interview_id, store::get_interview).await
 }
 
-#[server(prefix = "/fn", endpoint = "set_interview_status")]
-pub async fn set_interview_status(
-    interview_id: String,
-    status: InterviewStatus,
-) -> Result<Interview, ServerFnError> {
+/// Cancels an interview (no report). Starting and completing happen through the conversation
+/// (`take_turn`), never by setting a status, so an interview cannot be "in progress" without
+/// its questions or "completed" without its report.
+#[server(prefix = "/fn", endpoint = "cancel_interview")]
+pub async fn cancel_interview(interview_id: String) -> Result<Interview, ServerFnError> {
     with_owned_interview(interview_id, move |c, id| {
-        store::set_interview_status(c, id, status)
+        store::set_interview_status(c, id, InterviewStatus::Cancelled)
     })
     .await
 }

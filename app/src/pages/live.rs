@@ -2,7 +2,7 @@
 //! box with hint/skip/end, and the report.
 
 use super::error_text;
-use crate::api::{interview_live, regenerate_report, set_interview_status, take_turn};
+use crate::api::{cancel_interview, interview_live, regenerate_report, take_turn};
 use crate::model::{
     InterviewStatus, LiveInterview, MAX_ANSWER_CHARS, Message, QuestionOutcome, Report, Role,
     TurnAction,
@@ -369,7 +369,7 @@ fn Composer(
     let cancel = move |_| {
         let id = id.clone();
         spawn_local(async move {
-            if let Ok(i) = set_interview_status(id, InterviewStatus::Cancelled).await {
+            if let Ok(i) = cancel_interview(id).await {
                 state.update(|s| s.interview = i);
             }
         });
