@@ -2,7 +2,8 @@
 //!
 //! Events: `snapshot` (the reply so far, first), `token` (each new piece), then `done` (stored)
 //! or `failed` (nothing stored; the data is the message to show). `idle` when no reply is being
-//! written. Data is a JSON string, so newlines survive. A follower that disconnects does not
+//! written. Data is always a JSON string, so newlines survive — and never empty, because
+//! browsers drop events whose data is empty. A follower that disconnects does not
 //! stop the reply; one that connects mid-reply starts from the snapshot.
 
 use crate::AppState;
@@ -41,7 +42,7 @@ pub async fn follow(
             .keep_alive(KeepAlive::default())
             .into_response(),
         None => Sse::new(futures::stream::once(async {
-            Ok::<_, Infallible>(Event::default().event("idle").data(""))
+            Ok::<_, Infallible>(json_event("idle", ""))
         }))
         .into_response(),
     }
@@ -71,7 +72,7 @@ pub fn events(
                     Phase::Streaming if !delta.is_empty() => json_event("token", &delta),
                     Phase::Streaming => match state {
                         ReplyState::Done => {
-                            let e = Event::default().event("done").data("");
+                            let e = json_event("done", "");
                             return Some((Ok(e), (rx, len, Phase::Over)));
                         }
                         ReplyState::Failed(why) => {

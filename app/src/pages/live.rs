@@ -98,12 +98,13 @@ pub fn LiveView(live: LiveInterview) -> impl IntoView {
     }
 
     let status = move || state.with(|s| s.interview.status);
+    let hydrated = super::hydrated_signal();
     let act_start = act.clone();
     let act_retry = act.clone();
     let id_cancel = id.clone();
     let id_regen = id.clone();
     view! {
-        <section class="panel live" aria-labelledby="conversation-title">
+        <section class="panel live" aria-labelledby="conversation-title" data-hydrated=move || hydrated.get().to_string()>
             <div class="panel-head">
                 <h2 id="conversation-title">"Conversation"</h2>
                 <p class="progress" data-testid="progress">{move || progress_text(&state.get())}</p>
@@ -113,7 +114,11 @@ pub fn LiveView(live: LiveInterview) -> impl IntoView {
                     "You are practising with the offline interviewer: it needs no network or AI model, asks the planned questions, follows up on short answers and scores by the fixed rules shown with the report."
                 </p>
             })}
-            <noscript><p class="error">"The live interview needs JavaScript. You can still read the conversation and the report here."</p></noscript>
+            // Not <noscript>: its content parses differently with scripting on, which breaks
+            // hydration. Shown until the page is live.
+            {move || (!hydrated.get()).then(|| view! {
+                <p class="hint needs-js">"The live interview needs JavaScript; without it you can read the conversation and the report."</p>
+            })}
             <ol class="conversation" aria-label="Messages">
                 <For
                     each=move || state.with(|s| s.messages.clone())

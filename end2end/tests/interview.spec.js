@@ -1,0 +1,112 @@
+// The live interview in a real browser with the offline interviewer: start, the interviewer
+// speaks first, answers (Enter sends, Shift+Enter is a new line), a hint, a skip, ending early,
+// and the report. Driven by the keyboard; hostile text is shown as text.
+const { test, expect } = require('@playwright/test');
+
+const PASSWORD = 'correct horse battery staple';
+const XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">';
+const GOOD = 'For example, at my last job I led the migration of 40 services to a queue because ' +
+  'the synchronous calls kept timing out under load. First we measured the worst paths, then ' +
+  'we moved them one by one behind a feature flag, so that we could roll back quickly.';
+
+test('a whole interview: start, answer, hint, skip, end, report', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+
+  await page.goto('/register?next=%2Finterviews');
+  await page.getByLabel('Username').fill(`live${Date.now() % 1000000}`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/interviews$/);
+
+  const created = await page.request.post('/fn/setup_interview', {
+    form: {
+      'input[title]': `Live ${XSS}`,
+      'input[interview_type_id]': '1',
+      'input[skill_ids][0]': '1',
+      'input[skill_ids][1]': '2',
+      'input[question_count]': '4',
+      'input[difficulty]': 'mixed',
+    },
+  });
+  expect(created.status()).toBe(200);
+  const id = (await created.json()).Saved.id;
+
+  await page.goto(`/interviews/${id}`);
+  await expect(page.locator('section.live')).toHaveAttribute('data-hydrated', 'true');
+  // The title is text, not markup.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Live ${XSS}`);
+  await expect(page.locator('.meta .type')).toHaveText('Technical');
+  await expect(page.locator('.panel .badges li')).toHaveText(['JavaScript', 'Python']);
+  await expect(page.getByText('You are practising with the offline interviewer')).toBeVisible();
+  await expect(page.getByTestId('progress')).toHaveText('4 questions');
+  const reply = page.locator('#live-reply');
+  await expect(reply).toHaveAttribute('aria-live', 'polite');
+
+  // Start, by keyboard: the interviewer speaks first.
+  await page.getByRole('button', { name: 'Start the interview' }).focus();
+  await page.keyboard.press('Enter');
+  const messages = page.locator('.conversation > li');
+  await expect(messages).toHaveCount(1);
+  await expect(messages.first()).toContainText('Hello, and welcome to your Technical practice interview');
+  await expect(messages.first()).toContainText('JavaScript and Python');
+  await expect(page.getByTestId('progress')).toHaveText('Question 1 of 4');
+  await expect(reply).toHaveAttribute('data-state', 'idle');
+
+  // Answer 1: Shift+Enter is a new line, Enter sends; the counter follows the text.
+  const box = page.getByLabel('Your answer');
+  await expect(page.locator('#answer-count')).toHaveText('0 / 4000');
+  await box.focus();
+  await page.keyboard.type('First line');
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type(`${GOOD} ${XSS}`);
+  await expect(box).toHaveValue(new RegExp(`^First line\\n`));
+  await expect(page.locator('#answer-count')).not.toHaveText('0 / 4000');
+  await page.keyboard.press('Enter');
+  await expect(messages).toHaveCount(3);
+  await expect(messages.nth(1)).toContainText(XSS);
+  await expect(messages.nth(2)).toContainText('Question 2 of 4');
+  await expect(box).toHaveValue('');
+
+  // The conversation survives a reload.
+  await page.reload();
+  await expect(page.locator('section.live')).toHaveAttribute('data-hydrated', 'true');
+  await expect(messages).toHaveCount(3);
+  await expect(page.getByTestId('progress')).toHaveText('Question 2 of 4');
+
+  // A hint on question 2, then the answer.
+  await page.getByRole('button', { name: 'Ask for a hint' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(messages).toHaveCount(5);
+  await expect(messages.nth(4)).toContainText('Here is a hint');
+  await expect(page.getByRole('button', { name: 'Hint given' })).toBeDisabled();
+  await page.getByLabel('Your answer').focus();
+  await page.keyboard.type(GOOD);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('progress')).toHaveText('Question 3 of 4');
+
+  // Skip question 3; end during question 4.
+  await page.getByRole('button', { name: 'Skip question' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('progress')).toHaveText('Question 4 of 4');
+  await page.getByRole('button', { name: 'End interview' }).focus();
+  await page.keyboard.press('Enter');
+
+  const report = page.locator('section.report');
+  await expect(report.getByRole('heading', { name: 'Feedback report' })).toBeVisible();
+  await expect(report.locator('.skill-report')).toHaveCount(2);
+  for (const rating of await report.locator('.skill-report .rating').allTextContents()) {
+    expect(rating).toMatch(/out of 5|Not rated/);
+  }
+  const questions = report.locator('.question-report');
+  await expect(questions).toHaveCount(4);
+  await expect(questions.nth(2)).toContainText('Skipped · not answered');
+  await expect(questions.nth(3)).toContainText('Not answered');
+  await expect(questions.nth(1)).toContainText('with a hint');
+  await expect(page.getByLabel('Your answer')).toHaveCount(0);
+  await expect(page.getByTestId('progress')).toHaveText('Finished · 4 of 4 questions asked');
+
+  expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+  expect(errors).toEqual([]);
+});
