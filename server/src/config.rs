@@ -120,7 +120,7 @@ impl Interviewer {
                 })
             }
             Interviewer::OpenAi(s) => {
-                app::ai::Provider::OpenAi(app::ai::openai::OpenAiProvider::new(s)?)
+                app::ai::Provider::OpenAi(Box::new(app::ai::openai::OpenAiProvider::new(s)?))
             }
         })
     }

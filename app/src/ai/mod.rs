@@ -94,7 +94,7 @@ pub struct ReportInput {
 /// The interviewer in use, chosen by configuration.
 pub enum Provider {
     Offline(offline::Offline),
-    OpenAi(openai::OpenAiProvider),
+    OpenAi(Box<openai::OpenAiProvider>),
 }
 
 impl Provider {

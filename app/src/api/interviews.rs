@@ -4,7 +4,7 @@
 use super::ServerFnError;
 #[cfg(feature = "ssr")]
 use super::{db, read_owned_interview, require_user, user_error, with_owned_interview};
-use crate::model::{Interview, InterviewFilter, InterviewPage, InterviewStatus, Message};
+use crate::model::{Interview, InterviewFilter, InterviewPage, Message};
 #[cfg(feature = "ssr")]
 use crate::store;
 use leptos::server;
@@ -31,7 +31,7 @@ pub async fn my_interview(interview_id: String) -> Result<Interview, ServerFnErr
 #[server(prefix = "/fn", endpoint = "cancel_interview")]
 pub async fn cancel_interview(interview_id: String) -> Result<Interview, ServerFnError> {
     with_owned_interview(interview_id, move |c, id| {
-        store::set_interview_status(c, id, InterviewStatus::Cancelled)
+        store::set_interview_status(c, id, crate::model::InterviewStatus::Cancelled)
     })
     .await
 }
