@@ -349,3 +349,63 @@ async fn turns_cut_short_by_a_restart_are_rolled_back() {
     assert_eq!(l.messages.len(), 3);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn questions_met_recently_are_avoided_while_the_pool_allows() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    // JavaScript alone has 9 questions. The first interview asks 3 (all skipped).
+    let first = new_interview(&s, &c, "First", 1, &[1], 3).await;
+    turn_ok(&s, &c, &first.id, "start", None).await;
+    turn_ok(&s, &c, &first.id, "skip", None).await;
+    turn_ok(&s, &c, &first.id, "skip", None).await;
+    let l = turn_ok(&s, &c, &first.id, "skip", None).await;
+    assert_eq!(l.interview.status, InterviewStatus::Completed);
+    let asked = |id: &str| -> Vec<i64> {
+        let conn = db(&s);
+        let mut stmt = conn
+            .prepare("SELECT question_bank_id FROM Interview_Questions WHERE interview_id = ?1")
+            .unwrap();
+        stmt.query_map([id], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let plan = |id: &str| -> Vec<i64> {
+        let p: String = db(&s)
+            .query_row("SELECT question_plan FROM Interviews WHERE interview_id = ?1", [id], |r| r.get(0))
+            .unwrap();
+        serde_json::from_str(&p).unwrap()
+    };
+    let met = asked(&first.id);
+    assert_eq!(met.len(), 3);
+    // Six more fit in the pool without repeats: none of the three comes back.
+    let second = new_interview(&s, &c, "Second", 1, &[1], 6).await;
+    turn_ok(&s, &c, &second.id, "start", None).await;
+    let p = plan(&second.id);
+    assert_eq!(p.len(), 6);
+    assert!(p.iter().all(|q| !met.contains(q)), "{p:?} repeats {met:?}");
+    // Nine need the whole pool: the three come back, once each.
+    let third = new_interview(&s, &c, "Third", 1, &[1], 9).await;
+    turn_ok(&s, &c, &third.id, "start", None).await;
+    let p = plan(&third.id);
+    let mut unique = p.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((p.len(), unique.len()), (9, 9));
+}
+
+#[tokio::test]
+async fn cancelling_ends_the_interview_without_a_report() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
+    turn_ok(&s, &c, &i.id, "start", None).await;
+    let (status, body) = call(&s, &c, "cancel_interview", &[("interview_id", &i.id)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let l = live(&s, &c, &i.id).await;
+    assert_eq!(l.interview.status, InterviewStatus::Cancelled);
+    assert!(l.report.is_none());
+    let (status, body) = turn(&s, &c, &i.id, "answer", Some(GOOD)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("cancelled"), "{body}");
+}
