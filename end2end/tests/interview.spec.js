@@ -52,6 +52,7 @@ test('a whole interview: start, answer, hint, skip, end, report', async ({ page 
   await expect(messages.first()).toContainText('Hello, and welcome to your Technical practice interview');
   await expect(messages.first()).toContainText('JavaScript and Python');
   await expect(page.getByTestId('progress')).toHaveText('Question 1 of 4');
+  await expect(page.locator('.meta .status')).toHaveText('In progress');
   await expect(reply).toHaveAttribute('data-state', 'idle');
 
   // Answer 1: Shift+Enter is a new line, Enter sends; the counter follows the text.
@@ -106,6 +107,18 @@ test('a whole interview: start, answer, hint, skip, end, report', async ({ page 
   await expect(questions.nth(1)).toContainText('with a hint');
   await expect(page.getByLabel('Your answer')).toHaveCount(0);
   await expect(page.getByTestId('progress')).toHaveText('Finished · 4 of 4 questions asked');
+
+  await expect(page.locator('.meta .status')).toHaveText('Completed');
+
+  // The history finds it by type, skill, status and a word of its title — each alone, and
+  // all together in a URL opened fresh.
+  const titles = page.locator('.interview-list .interview-title');
+  for (const q of ['type=1', 'skill=2', 'status=completed', 'q=Live', 'type=1&skill=1&status=completed&q=live']) {
+    await page.goto(`/interviews?${q}`);
+    await expect(titles, q).toHaveText([`Live ${XSS}`]);
+  }
+  await page.goto('/interviews?status=in_progress');
+  await expect(page.getByText('Nothing matches these filters.')).toBeVisible();
 
   expect(await page.evaluate(() => window.__xss)).toBeUndefined();
   expect(errors).toEqual([]);

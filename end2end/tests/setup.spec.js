@@ -89,3 +89,39 @@ test('setting up works with JavaScript off', async ({ browser }) => {
   await expect(page.locator('.meta .type')).toHaveText('System Design');
   await context.close();
 });
+
+test('the setup journey works with the keyboard alone', async ({ page }) => {
+  await signUp(page);
+  await expect(page.locator('form.setup')).toHaveAttribute('data-hydrated', 'true');
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return e ? { id: e.id, type: e.type, value: e.value, tag: e.tagName } : {};
+  });
+  // Presses Tab until the focused element matches, as a keyboard user would.
+  async function tabTo(matches, what) {
+    for (let i = 0; i < 80; i++) {
+      if (matches(await focused())) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached ${what}`);
+  }
+  await tabTo((e) => e.id === 'title', 'the title');
+  await page.keyboard.type('Keyboard only');
+  await tabTo((e) => e.id === 'interview_type_id', 'the type');
+  await page.keyboard.type('Tech'); // a focused select picks the option typed
+  await expect(checked(page)).toHaveCount(4);
+  await tabTo((e) => e.type === 'checkbox' && e.value === '4', 'the Go checkbox');
+  await page.keyboard.press('Space');
+  await expect(checked(page)).toHaveCount(5);
+  await tabTo((e) => e.type === 'submit', 'the submit button');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/interviews\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Keyboard only');
+  await expect(page.locator('.panel .badges li')).toHaveCount(5);
+  // And on into the interview: Tab to Start, Enter.
+  await expect(page.locator('section.live')).toHaveAttribute('data-hydrated', 'true');
+  await tabTo((e) => e.tag === 'BUTTON' && e.value === '' && e.type === 'button', 'the start button');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('progress')).toHaveText(/Question 1 of \d+/);
+  await expect(page.getByLabel('Your answer')).toBeVisible();
+});

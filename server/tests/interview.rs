@@ -367,11 +367,18 @@ async fn questions_met_recently_are_avoided_while_the_pool_allows() {
         let mut stmt = conn
             .prepare("SELECT question_bank_id FROM Interview_Questions WHERE interview_id = ?1")
             .unwrap();
-        stmt.query_map([id], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        stmt.query_map([id], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
     let plan = |id: &str| -> Vec<i64> {
         let p: String = db(&s)
-            .query_row("SELECT question_plan FROM Interviews WHERE interview_id = ?1", [id], |r| r.get(0))
+            .query_row(
+                "SELECT question_plan FROM Interviews WHERE interview_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
             .unwrap();
         serde_json::from_str(&p).unwrap()
     };

@@ -270,13 +270,16 @@ fn InterviewDetail(
 #[component]
 fn InterviewView(live: LiveInterview, catalog: Catalog) -> impl IntoView {
     let i = live.interview.clone();
+    let interviewer = live.interviewer.name.clone();
+    // The interview as the conversation moves it on (status, progress, report).
+    let state = RwSignal::new(live);
     view! {
         <section class="panel">
             <h1>{i.title.clone().unwrap_or_else(|| "Untitled interview".into())}</h1>
             <p class="meta">
                 <span class="type">{i.interview_type.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| "No type".into())}</span>
                 " · "
-                <span class="status">{i.status.label()}</span>
+                <span class="status">{move || state.with(|s| s.interview.status.label())}</span>
                 " · "
                 <span class="settings">
                     {format!("{} questions, {}", i.question_count, i.difficulty.label().to_lowercase())}
@@ -286,9 +289,9 @@ fn InterviewView(live: LiveInterview, catalog: Catalog) -> impl IntoView {
             <ul class="badges">
                 {i.skills.iter().map(|s| view! { <li class="badge">{s.name.clone()}</li> }).collect_view()}
             </ul>
-            <p class="interviewer">{format!("Interviewer: {}", live.interviewer.name)}</p>
+            <p class="interviewer">{format!("Interviewer: {interviewer}")}</p>
         </section>
-        <LiveView live />
+        <LiveView state />
         <EditTypeAndSkills interview=i catalog />
     }
 }

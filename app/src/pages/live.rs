@@ -21,9 +21,8 @@ enum Reply {
 }
 
 #[component]
-pub fn LiveView(live: LiveInterview) -> impl IntoView {
-    let id = live.interview.id.clone();
-    let state = RwSignal::new(live);
+pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
+    let id = state.with_untracked(|s| s.interview.id.clone());
     let reply = RwSignal::new(Reply::Idle);
     let error = RwSignal::new(None::<String>);
     let draft = RwSignal::new(String::new());

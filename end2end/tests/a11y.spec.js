@@ -1,0 +1,84 @@
+// Accessibility and looks: axe-core (from npm) on every page, signed out and in, with no
+// serious or critical violation; screenshots of each page at desktop and phone widths, saved
+// as test artifacts; and no sideways scrolling at 360 px.
+const { test, expect } = require('@playwright/test');
+const fs = require('node:fs');
+
+const PASSWORD = 'correct horse battery staple';
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
+
+// axe is injected by the test, not served by the app, so the page's CSP must not block it.
+test.use({ bypassCSP: true });
+
+async function audit(page, testInfo, name) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `axe on ${name}`).toEqual([]);
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    const shot = testInfo.outputPath(`${name}-${size}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach(`${name}-${size}`, { path: shot, contentType: 'image/png' });
+    if (size === 'phone') {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
+    }
+  }
+  await page.setViewportSize(SIZES.desktop);
+}
+
+async function visit(page, testInfo, path, name, ready) {
+  await page.goto(path);
+  await expect(ready(page)).toBeVisible();
+  await audit(page, testInfo, name);
+}
+
+test('the audit catches a violation when there is one', async ({ page }) => {
+  await page.setContent('<html lang="en"><body><main><input type="text"></main></body></html>');
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  expect(result.violations.map((v) => v.id)).toContain('label');
+});
+
+test('every page passes axe and holds its layout, signed out and in', async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  await visit(page, testInfo, '/', 'home-signed-out', (p) => p.getByRole('heading', { level: 1 }));
+  await visit(page, testInfo, '/signin', 'sign-in', (p) => p.getByLabel('Username'));
+  await visit(page, testInfo, '/register', 'register', (p) => p.getByLabel('Username'));
+  await visit(page, testInfo, '/no-such-page', 'not-found', (p) => p.getByRole('heading', { level: 1 }));
+
+  await page.goto('/register?next=%2Finterviews');
+  await page.getByLabel('Username').fill(`a11y${Date.now() % 1000000}`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText('No interviews yet.')).toBeVisible();
+  await audit(page, testInfo, 'history-empty');
+  await visit(page, testInfo, '/', 'home-signed-in', (p) => p.getByRole('heading', { level: 1 }));
+  await visit(page, testInfo, '/interviews/new', 'setup', (p) => p.locator('form.setup[data-hydrated=true]'));
+
+  const created = await page.request.post('/fn/setup_interview', {
+    form: {
+      'input[title]': 'Accessible loop',
+      'input[interview_type_id]': '2',
+      'input[skill_ids][0]': '6',
+      'input[skill_ids][1]': '7',
+      'input[question_count]': '3',
+    },
+  });
+  const id = (await created.json()).Saved.id;
+  await visit(page, testInfo, '/interviews', 'history', (p) => p.locator('.interview-list'));
+  await visit(page, testInfo, `/interviews/${id}`, 'interview-pending', (p) => p.getByRole('button', { name: 'Start the interview' }));
+  await page.getByRole('button', { name: 'Start the interview' }).click();
+  await expect(page.getByTestId('progress')).toHaveText('Question 1 of 3');
+  await audit(page, testInfo, 'interview-in-progress');
+  for (let n = 0; n < 3; n++) {
+    await page.getByRole('button', { name: 'Skip question' }).click();
+    await expect(page.locator('#live-reply')).toHaveAttribute('data-state', 'idle');
+  }
+  await expect(page.getByRole('heading', { name: 'Feedback report' })).toBeVisible();
+  await audit(page, testInfo, 'interview-report');
+});
