@@ -309,6 +309,18 @@ string_enum!(TurnAction, "action" {
     End => "end",
 });
 
+impl TurnAction {
+    /// What the candidate's message says for an action without typed text.
+    pub fn spoken(self) -> Option<&'static str> {
+        match self {
+            TurnAction::Hint => Some("Could I have a hint?"),
+            TurnAction::Skip => Some("I'd like to skip this question."),
+            TurnAction::End => Some("I'd like to end the interview here."),
+            TurnAction::Start | TurnAction::Answer => None,
+        }
+    }
+}
+
 string_enum!(QuestionOutcome, "outcome" {
     Answered => "answered",
     Skipped => "skipped",

@@ -245,16 +245,6 @@ fn brief_question(q: &store::AskedQuestion) -> BriefQuestion {
     }
 }
 
-/// What the candidate's message says for actions without typed text.
-fn action_text(action: TurnAction) -> &'static str {
-    match action {
-        TurnAction::Hint => "Could I have a hint?",
-        TurnAction::Skip => "I'd like to skip this question.",
-        TurnAction::End => "I'd like to end the interview here.",
-        TurnAction::Start | TurnAction::Answer => "",
-    }
-}
-
 /// Decides a turn from the interview's state: the server, not the candidate's text, chooses
 /// whether to follow up, move on or finish.
 fn decide(
@@ -367,7 +357,7 @@ fn decide(
             }
             t.to_owned()
         }
-        other => action_text(other).to_owned(),
+        other => other.spoken().unwrap_or_default().to_owned(),
     };
     brief.candidate_text = Some(candidate_text.clone());
     // The question rows as they will be once this turn's answer or skip is recorded, for a

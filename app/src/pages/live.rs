@@ -64,8 +64,7 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
                     Ok(()) => {
                         let shown = match action {
                             TurnAction::Answer => text,
-                            TurnAction::Start => None,
-                            _ => Some(action_label(action).to_owned()),
+                            other => other.spoken().map(str::to_owned),
                         };
                         state.update(|s| {
                             s.pending_answer = shown;
@@ -299,15 +298,6 @@ fn follow_reply(
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (id, reply, error, busy, draft, last, reload);
-}
-
-fn action_label(action: TurnAction) -> &'static str {
-    match action {
-        TurnAction::Hint => "Could I have a hint?",
-        TurnAction::Skip => "I'd like to skip this question.",
-        TurnAction::End => "I'd like to end the interview here.",
-        TurnAction::Start | TurnAction::Answer => "",
-    }
 }
 
 fn progress_text(s: &LiveInterview) -> String {
