@@ -52,7 +52,7 @@ fi
 # Playwright drives the browser tests. Reinstalled only when the lock file changes.
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/playwright ] \
   || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
-  step "installing the end2end/ Node packages (binaryen, Playwright)"
+  step "installing the end2end/ Node packages (binaryen, Playwright, axe-core)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
 

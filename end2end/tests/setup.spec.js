@@ -123,5 +123,13 @@ test('the setup journey works with the keyboard alone', async ({ page }) => {
   await tabTo((e) => e.tag === 'BUTTON' && e.value === '' && e.type === 'button', 'the start button');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('progress')).toHaveText(/Question 1 of \d+/);
-  await expect(page.getByLabel('Your answer')).toBeVisible();
+  // Answer and skip, still by keyboard.
+  await tabTo((e) => e.id === 'answer', 'the answer box');
+  await page.keyboard.type('I would start with a hash map because lookups are constant time.');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.conversation > li')).toHaveCount(3);
+  await expect(page.locator('#live-reply')).toHaveAttribute('data-state', 'idle');
+  await tabTo((e) => e.tag === 'BUTTON' && e.id === 'skip', 'the skip button');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('progress')).toHaveText(/Question 2 of \d+/);
 });

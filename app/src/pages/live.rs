@@ -401,7 +401,7 @@ fn Composer(
                     on:click=move |_| hint(TurnAction::Hint, None)>
                     {move || { if state.with(|s| s.progress.hint_used) { "Hint given" } else { "Ask for a hint" } }}
                 </button>
-                <button type="button" class="secondary" disabled=move || busy.get()
+                <button type="button" id="skip" class="secondary" disabled=move || busy.get()
                     on:click=move |_| skip(TurnAction::Skip, None)>"Skip question"</button>
                 <button type="button" class="secondary" disabled=move || busy.get()
                     on:click=move |_| end(TurnAction::End, None)>"End interview"</button>
