@@ -35,6 +35,7 @@ test('signed-in and public pages hydrate on every load without errors', async ({
     }],
     [interview, async () => {
       await expect(page.getByRole('heading', { name: 'Hydration' })).toBeVisible();
+      await expect(page.locator('section.live')).toHaveAttribute('data-hydrated', 'true');
     }],
   ];
   for (let round = 0; round < 5; round++) {
