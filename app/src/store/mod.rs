@@ -167,14 +167,24 @@ impl Db {
         })
     }
 
-    /// Runs `f` with a read-only connection on a blocking thread.
+    /// Runs `f` with a read-only connection on a blocking thread, inside one read transaction:
+    /// everything `f` reads comes from the same snapshot. Without it each statement sees the
+    /// latest commit, and a read of several tables could mix the states before and after a
+    /// write — say, an interview still in progress whose closing reply is already stored.
     pub async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         let pool = self.readers.clone();
-        run_blocking(move || f(&*pool.get()?)).await
+        run_blocking(move || {
+            let conn = pool.get()?;
+            let snapshot = conn.unchecked_transaction()?;
+            let out = f(&snapshot)?;
+            snapshot.commit()?;
+            Ok(out)
+        })
+        .await
     }
 
     /// Runs `f` with the writer connection on a blocking thread; writers queue for it.

@@ -313,6 +313,35 @@ fn foreign_keys_are_enforced_on_every_connection() {
     assert_eq!(mode, "wal");
 }
 
+#[test]
+fn a_read_sees_one_snapshot_even_when_a_write_lands_midway() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    let db = Db::open(&path).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let types = "SELECT count(*) FROM Interview_Types";
+    let (before, after) = rt
+        .block_on(db.read(move |c| {
+            let before: i64 = c.query_row(types, [], |r| r.get(0))?;
+            // Another connection commits between this read's two statements.
+            let other = open_connection(&path)?;
+            other.execute(
+                "INSERT INTO Interview_Types (type_name) VALUES ('Midway')",
+                [],
+            )?;
+            let after: i64 = c.query_row(types, [], |r| r.get(0))?;
+            Ok((before, after))
+        }))
+        .unwrap();
+    assert_eq!(before, after, "both statements read the same snapshot");
+    let later: i64 = rt
+        .block_on(db.read(move |c| Ok(c.query_row(types, [], |r| r.get(0))?)))
+        .unwrap();
+    assert_eq!(later, before + 1, "the next read sees the write");
+}
+
 // ---------------------------------------------------------------- types and skills
 
 #[test]
