@@ -238,6 +238,59 @@ async fn two_tabs_cannot_get_two_replies_to_one_answer() {
 }
 
 #[tokio::test]
+async fn a_turn_sent_again_with_its_key_is_taken_once() {
+    let s = start_with(slow(20)).await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
+    let id = i.id.as_str();
+    // The start sent again while its greeting is being written, and again after it is stored
+    // (a response lost on the way, a double click): one greeting.
+    let started = turn_keyed(&s, &c, id, "start", None, Some("start-1")).await;
+    assert_eq!(started, (StatusCode::OK, "true".into()));
+    let again = turn_keyed(&s, &c, id, "start", None, Some("start-1")).await;
+    assert_eq!(again, (StatusCode::OK, "false".into()));
+    assert!(
+        live(&s, &c, id).await.replying,
+        "the resend arrived mid-reply"
+    );
+    wait_idle(&s, &c, id).await;
+    let again = turn_keyed(&s, &c, id, "start", None, Some("start-1")).await;
+    assert_eq!(again, (StatusCode::OK, "false".into()));
+
+    // An answer sent twice is one answer to question 1, never also the answer to question 2.
+    let first = turn_keyed(&s, &c, id, "answer", Some(GOOD), Some("answer-1")).await;
+    assert_eq!(first, (StatusCode::OK, "true".into()));
+    wait_idle(&s, &c, id).await;
+    let again = turn_keyed(&s, &c, id, "answer", Some(GOOD), Some("answer-1")).await;
+    assert_eq!(again, (StatusCode::OK, "false".into()));
+    let l = wait_idle(&s, &c, id).await;
+    assert_eq!(l.messages.len(), 3, "greeting, one answer, one reply");
+    assert_eq!(l.progress.current, 2);
+    let answered = count(
+        &s,
+        "SELECT count(*) FROM Interview_Questions WHERE interview_id = ?1 AND user_answer_message_id IS NOT NULL",
+        id,
+    );
+    assert_eq!(answered, 1);
+
+    // A key is the same turn only within its interview.
+    let other = new_interview(&s, &c, "Other", 2, &[6, 7], 3).await;
+    let fresh = turn_keyed(&s, &c, &other.id, "start", None, Some("start-1")).await;
+    assert_eq!(fresh, (StatusCode::OK, "true".into()));
+    wait_idle(&s, &c, &other.id).await;
+
+    // Malformed keys are refused, and store nothing. (An empty one is no key, as with any
+    // optional server-function argument sent empty.)
+    for bad in ["has space", "ümlaut", &"k".repeat(65)] {
+        let (status, body) = turn_keyed(&s, &c, id, "answer", Some(GOOD), Some(bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: {body}");
+        assert!(body.contains("turn key"), "{body}");
+    }
+    assert_eq!(live(&s, &c, id).await.messages, l.messages);
+}
+
+#[tokio::test]
 async fn the_reply_streams_piece_by_piece_and_matches_what_is_stored() {
     let s = start_with(slow(10)).await;
     let c = browser();

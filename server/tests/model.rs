@@ -130,12 +130,12 @@ async fn failing_turn(script: Script, expect: &str) {
 
     // Retrying works; then an answer turn fails: the answer is not kept either.
     let l = turn_ok(&s, &c, &i.id, "start", None).await;
-    assert_eq!(l.messages.len(), 1);
+    assert_eq!(l.messages.len(), 1, "{l:?}");
     mock.push(script);
-    assert_eq!(
-        turn(&s, &c, &i.id, "answer", Some("A fine answer")).await.0,
-        StatusCode::OK
-    );
+    let answer = Some("A fine answer");
+    let key = Some("retry-key-1");
+    let (status, body) = turn_keyed(&s, &c, &i.id, "answer", answer, key).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "true"));
     let events = reply_events(&s, &c, &i.id).await;
     assert_eq!(events.last().unwrap().0, "failed", "{events:?}");
     let after = wait_idle(&s, &c, &i.id).await;
@@ -148,6 +148,16 @@ async fn failing_turn(script: Script, expect: &str) {
         &i.id,
     );
     assert_eq!(unanswered, 1);
+
+    // "Try again" sends the same turn with the same key: the failed turn left nothing behind,
+    // so this is a new turn, and it goes through.
+    let (status, body) = turn_keyed(&s, &c, &i.id, "answer", answer, key).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "true"));
+    let events = reply_events(&s, &c, &i.id).await;
+    assert_eq!(events.last().unwrap().0, "done", "{events:?}");
+    let retried = wait_idle(&s, &c, &i.id).await;
+    assert_eq!(retried.messages.len(), 3, "{:?}", retried.messages);
+    assert_eq!(retried.messages[1].content, "A fine answer");
 }
 
 #[tokio::test]
@@ -184,7 +194,10 @@ async fn malformed_feedback_is_reported_and_can_be_regenerated() {
         gap: Duration::ZERO,
     });
     mock.push(Script::Content("{\"skills\": [oops".into()));
-    let l = turn_ok(&s, &c, &i.id, "end", None).await;
+    assert_eq!(turn(&s, &c, &i.id, "end", None).await.0, StatusCode::OK);
+    let events = reply_events(&s, &c, &i.id).await;
+    assert_eq!(events.last().unwrap().0, "done", "{events:?}");
+    let l = wait_idle(&s, &c, &i.id).await;
     assert_eq!(l.interview.status, InterviewStatus::Completed);
     assert!(l.report.is_none());
     let why = l.report_error.expect("the report says why it is missing");

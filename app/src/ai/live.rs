@@ -25,6 +25,29 @@ pub const RECENT_INTERVIEWS: u32 = 10;
 /// How long a finished turn's outcome stays available to followers.
 pub const FINISHED_TURN_LINGER: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The longest turn key accepted; the browser sends a UUID.
+pub const MAX_TURN_KEY_CHARS: usize = 64;
+
+/// Whether a request started a turn or named one already taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TurnStarted {
+    New,
+    Already,
+}
+
+fn check_turn_key(key: &str) -> Result<(), StoreError> {
+    let ok = !key.is_empty()
+        && key.len() <= MAX_TURN_KEY_CHARS
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "A turn key is 1 to {MAX_TURN_KEY_CHARS} letters, digits or dashes."
+        )))
+    }
+}
+
 /// A reply as followers see it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReplyProgress {
@@ -89,18 +112,31 @@ impl Live {
     /// [`Live::follow`]). The caller has checked that the user owns the interview. Fails with
     /// `Conflict` while another turn is running, and `Invalid`/`Conflict` for an action the
     /// interview's state does not allow; nothing is stored then.
+    ///
+    /// `turn_key` is made by the browser once per turn it asks for. A request whose key names
+    /// a turn already taken (running or stored) changes nothing and answers
+    /// [`TurnStarted::Already`], so sending a turn again after a lost response is safe.
     pub async fn take_turn(
         &self,
         interview_id: &str,
         action: TurnAction,
         text: Option<String>,
-    ) -> Result<(), StoreError> {
+        turn_key: Option<String>,
+    ) -> Result<TurnStarted, StoreError> {
+        if let Some(k) = &turn_key {
+            check_turn_key(k)?;
+        }
         let id = interview_id.to_owned();
-        let (decision, pending) = self
+        let decided = self
             .inner
             .db
             .write(move |c| {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                if let Some(k) = &turn_key
+                    && store::turn_taken(&tx, &id, k)?
+                {
+                    return Ok(None);
+                }
                 let state = store::turn_state(&tx, &id)?;
                 if state.replying {
                     return Err(StoreError::Conflict(
@@ -113,11 +149,15 @@ impl Live {
                     &id,
                     &state.user_id,
                     decision.candidate_text.as_deref(),
+                    turn_key.as_deref(),
                 )?;
                 tx.commit()?;
-                Ok((decision, pending))
+                Ok(Some((decision, pending)))
             })
             .await?;
+        let Some((decision, pending)) = decided else {
+            return Ok(TurnStarted::Already);
+        };
         let (tx, rx) = watch::channel(ReplyProgress::default());
         let turn_no = self.inner.next_turn.fetch_add(1, Ordering::Relaxed);
         self.inner
@@ -137,7 +177,7 @@ impl Live {
                 turns.remove(&id);
             }
         });
-        Ok(())
+        Ok(TurnStarted::New)
     }
 
     /// Everything the interview page shows.

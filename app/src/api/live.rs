@@ -32,17 +32,23 @@ pub async fn interview_live(interview_id: String) -> Result<LiveInterview, Serve
 
 /// Starts a turn: `start`, `answer` (with `text`), `hint`, `skip` or `end`. 409 while the
 /// interviewer is still replying or when the interview's state does not allow the action; 422
-/// for an empty or over-long answer. Nothing is stored then.
+/// for an empty or over-long answer or a malformed key. Nothing is stored then.
+///
+/// `turn_key`, made by the browser once per turn, makes sending the same turn again harmless:
+/// a key already taken answers 200 and changes nothing, and the page follows that turn's reply.
+/// Answers `true` when this request started the turn, `false` when its key was already taken.
 #[server(prefix = "/fn", endpoint = "take_turn")]
 pub async fn take_turn(
     interview_id: String,
     action: TurnAction,
     #[server(default)] text: Option<String>,
-) -> Result<(), ServerFnError> {
+    #[server(default)] turn_key: Option<String>,
+) -> Result<bool, ServerFnError> {
     owned(&interview_id).await?;
     live()?
-        .take_turn(&interview_id, action, text)
+        .take_turn(&interview_id, action, text, turn_key)
         .await
+        .map(|started| started == crate::ai::live::TurnStarted::New)
         .map_err(user_error)
 }
 

@@ -27,8 +27,9 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let draft = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    // The last action, so "Try again" can repeat it after a failure.
-    let last = StoredValue::new(None::<(TurnAction, Option<String>)>);
+    // The last turn asked for, with its key, so "Try again" can send the very same turn: if the
+    // server had taken it after all (a lost response), the key makes the resend harmless.
+    let last = StoredValue::new(None::<LastTurn>);
 
     let reload = {
         let id = id.clone();
@@ -47,27 +48,30 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
         let reload = reload.clone();
         move || follow_reply(&id, reply, error, busy, draft, last, reload.clone())
     };
-    let act = {
+    let send_turn = {
         let id = id.clone();
         let follow = follow.clone();
-        move |action: TurnAction, text: Option<String>| {
+        move |turn: LastTurn| {
             if busy.get_untracked() {
                 return;
             }
             busy.set(true);
             error.set(None);
-            last.set_value(Some((action, text.clone())));
+            last.set_value(Some(turn.clone()));
             let id = id.clone();
             let follow = follow.clone();
             spawn_local(async move {
-                match take_turn(id, action, text.clone()).await {
-                    Ok(()) => {
+                let LastTurn { action, text, key } = turn;
+                match take_turn(id, action, text.clone(), Some(key)).await {
+                    Ok(started) => {
                         let shown = match action {
                             TurnAction::Answer => text,
                             other => other.spoken().map(str::to_owned),
                         };
                         state.update(|s| {
-                            s.pending_answer = shown;
+                            // A turn taken earlier is already in the conversation (or will be
+                            // once the reply that follows is stored); do not show it twice.
+                            s.pending_answer = if started { shown } else { None };
                             s.replying = true;
                         });
                         draft.set(String::new());
@@ -80,6 +84,16 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
                     }
                 }
             });
+        }
+    };
+    let act = {
+        let send_turn = send_turn.clone();
+        move |action: TurnAction, text: Option<String>| {
+            send_turn(LastTurn {
+                action,
+                text,
+                key: new_turn_key(),
+            })
         }
     };
     // A reply already being written when the page loads (another tab, or a reload mid-reply):
@@ -98,7 +112,6 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
     let status = move || state.with(|s| s.interview.status);
     let hydrated = super::hydrated_signal();
     let act_start = act.clone();
-    let act_retry = act.clone();
     let id_cancel = id.clone();
     let id_regen = id.clone();
     view! {
@@ -151,10 +164,10 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
             {move || error.get().map(|e| view! {
                 <div class="turn-error" role="alert">
                     <p class="error">{e}</p>
-                    {last.get_value().map(|(a, t)| {
-                        let act_retry = act_retry.clone();
+                    {last.get_value().map(|turn| {
+                        let send_turn = send_turn.clone();
                         view! {
-                            <button type="button" class="secondary" on:click=move |_| act_retry(a, t.clone())>"Try again"</button>
+                            <button type="button" class="secondary" on:click=move |_| send_turn(turn.clone())>"Try again"</button>
                         }
                     })}
                 </div>
@@ -190,6 +203,29 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
     }
 }
 
+/// A turn as the page asked for it.
+#[derive(Clone, Debug)]
+struct LastTurn {
+    action: TurnAction,
+    text: Option<String>,
+    /// Made once per turn; a resend of the same turn carries the same key.
+    key: String,
+}
+
+/// A fresh turn key: 128 random bits as hex. Only uniqueness within one interview matters, not
+/// secrecy, so `Math.random` does (`crypto.randomUUID` is missing on plain-http origins).
+fn new_turn_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        (0..4)
+            .map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_296.0) as u32))
+            .collect()
+    }
+    // Turns are only ever asked for from the browser.
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
 /// Opens the reply stream and applies its events until the reply is stored or fails.
 #[allow(clippy::too_many_arguments)]
 fn follow_reply(
@@ -198,7 +234,7 @@ fn follow_reply(
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
     draft: RwSignal<String>,
-    last: StoredValue<Option<(TurnAction, Option<String>)>>,
+    last: StoredValue<Option<LastTurn>>,
     reload: impl Fn() + Clone + 'static,
 ) {
     #[cfg(feature = "hydrate")]
@@ -275,7 +311,12 @@ fn follow_reply(
                     error.set(Some(data(&e)));
                     reply.set(Reply::Idle);
                     // Nothing was stored: give the answer back to edit or resend.
-                    if let Some((TurnAction::Answer, Some(t))) = last.get_value() {
+                    if let Some(LastTurn {
+                        action: TurnAction::Answer,
+                        text: Some(t),
+                        ..
+                    }) = last.get_value()
+                    {
                         draft.set(t);
                     }
                     reload();

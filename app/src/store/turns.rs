@@ -148,30 +148,48 @@ pub struct PendingTurn {
     pub reply_message_id: String,
 }
 
-/// Adds the turn's pending messages. Call inside the transaction that read the [`TurnState`]
-/// and found no turn in progress.
+/// Whether a turn with this key was taken in this interview and not rolled back (it is being
+/// replied to, or its reply is stored).
+pub fn turn_taken(conn: &Connection, interview_id: &str, turn_key: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM Messages WHERE interview_id = ?1 AND turn_key = ?2)",
+        )?
+        .query_row(params![interview_id, turn_key], |r| r.get(0))?)
+}
+
+/// Adds the turn's pending messages; the reply carries the turn's key, if it has one. Call
+/// inside the transaction that read the [`TurnState`] and found no turn in progress.
 pub fn insert_pending_turn(
     conn: &Connection,
     interview_id: &str,
     user_id: &str,
     candidate_text: Option<&str>,
+    turn_key: Option<&str>,
 ) -> Result<PendingTurn> {
-    let insert = |role: Role, content: &str| -> Result<String> {
+    let insert = |role: Role, content: &str, key: Option<&str>| -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
         conn.prepare_cached(&format!(
             "INSERT INTO Messages (message_id, interview_id, user_id, seq, role, content,
-                                   processing_status, timestamp, created_at)
+                                   processing_status, turn_key, timestamp, created_at)
              VALUES (?1, ?2, ?3,
                      (SELECT coalesce(max(seq), 0) + 1 FROM Messages WHERE interview_id = ?2),
-                     ?4, ?5, 'pending', {NOW_SQL}, {NOW_SQL})"
+                     ?4, ?5, 'pending', ?6, {NOW_SQL}, {NOW_SQL})"
         ))?
-        .execute(params![id, interview_id, user_id, role.as_str(), content])?;
+        .execute(params![
+            id,
+            interview_id,
+            user_id,
+            role.as_str(),
+            content,
+            key
+        ])?;
         Ok(id)
     };
     let candidate_message_id = candidate_text
-        .map(|t| insert(Role::Candidate, t))
+        .map(|t| insert(Role::Candidate, t, None))
         .transpose()?;
-    let reply_message_id = insert(Role::Interviewer, "")?;
+    let reply_message_id = insert(Role::Interviewer, "", turn_key)?;
     Ok(PendingTurn {
         candidate_message_id,
         reply_message_id,

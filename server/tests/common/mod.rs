@@ -196,9 +196,24 @@ pub async fn turn(
     action: &str,
     text: Option<&str>,
 ) -> (StatusCode, String) {
+    turn_keyed(s, c, id, action, text, None).await
+}
+
+/// Takes a turn with the key the browser makes for it (`None`: no key, as older pages sent).
+pub async fn turn_keyed(
+    s: &TestServer,
+    c: &Client,
+    id: &str,
+    action: &str,
+    text: Option<&str>,
+    key: Option<&str>,
+) -> (StatusCode, String) {
     let mut args = vec![("interview_id", id), ("action", action)];
     if let Some(t) = text {
         args.push(("text", t));
+    }
+    if let Some(k) = key {
+        args.push(("turn_key", k));
     }
     call(s, c, "take_turn", &args).await
 }
