@@ -123,3 +123,37 @@ test('a whole interview: start, answer, hint, skip, end, report', async ({ page 
   expect(await page.evaluate(() => window.__xss)).toBeUndefined();
   expect(errors).toEqual([]);
 });
+
+test('cancelling asks first, keeps the interview on "Keep going", and ends it without a report', async ({ page }) => {
+  await page.goto('/register?next=%2Finterviews%2Fnew');
+  await page.getByLabel('Username').fill(`cancel${Date.now() % 1000000}`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('form.setup')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Title').fill('To be cancelled');
+  await page.getByLabel('Interview type').selectOption({ label: 'Behavioral' });
+  await page.getByRole('button', { name: 'Create interview' }).click();
+  await expect(page).toHaveURL(/\/interviews\/[0-9a-f-]{36}$/);
+  await expect(page.locator('section.live')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByRole('button', { name: 'Start the interview' }).click();
+  await expect(page.getByTestId('progress')).toHaveText(/Question 1 of \d+/);
+  await expect(page.locator('#live-reply')).toHaveAttribute('data-state', 'idle');
+
+  // The first press only asks; the safe choice has the focus, and Enter keeps the interview.
+  await page.getByRole('button', { name: 'Cancel without a report' }).click();
+  const confirm = page.getByRole('group', { name: /Cancel this interview\?/ });
+  await expect(confirm).toBeVisible();
+  await expect(confirm.getByRole('button', { name: 'Keep going' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(confirm).toHaveCount(0);
+  await expect(page.locator('.meta .status')).toHaveText('In progress');
+
+  // Confirmed: cancelled, no report, no answer box — also after a reload.
+  await page.getByRole('button', { name: 'Cancel without a report' }).click();
+  await page.getByRole('button', { name: 'Yes, cancel it' }).click();
+  await expect(page.getByText('This interview was cancelled, so it has no report.')).toBeVisible();
+  await page.reload();
+  await expect(page.locator('.meta .status')).toHaveText('Cancelled');
+  await expect(page.getByLabel('Your answer')).toHaveCount(0);
+  await expect(page.locator('section.report')).toHaveCount(0);
+});

@@ -187,7 +187,7 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
                     }.into_any()
                 }
                 InterviewStatus::InProgress => view! {
-                    <Composer state draft busy act=act.clone() id=id_cancel.clone() />
+                    <Composer state draft busy error act=act.clone() id=id_cancel.clone() />
                 }.into_any(),
                 _ => ().into_any(),
             }}
@@ -380,6 +380,7 @@ fn Composer(
     state: RwSignal<LiveInterview>,
     draft: RwSignal<String>,
     busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
     act: impl Fn(TurnAction, Option<String>) + Clone + Send + Sync + 'static,
     id: String,
 ) -> impl IntoView {
@@ -401,11 +402,24 @@ fn Composer(
             send();
         }
     };
+    // Cancelling throws the interview away (no report), so it asks once more first.
+    let confirming = RwSignal::new(false);
+    // Keyboard users land on the safe choice when the question appears.
+    let keep_going = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if confirming.get()
+            && let Some(button) = keep_going.get()
+        {
+            let _ = button.focus();
+        }
+    });
     let cancel = move |_| {
         let id = id.clone();
+        confirming.set(false);
         spawn_local(async move {
-            if let Ok(i) = cancel_interview(id).await {
-                state.update(|s| s.interview = i);
+            match cancel_interview(id).await {
+                Ok(i) => state.update(|s| s.interview = i),
+                Err(e) => error.set(Some(error_text(&e))),
             }
         });
     };
@@ -446,8 +460,19 @@ fn Composer(
                     on:click=move |_| skip(TurnAction::Skip, None)>"Skip question"</button>
                 <button type="button" class="secondary" disabled=move || busy.get()
                     on:click=move |_| end(TurnAction::End, None)>"End interview"</button>
-                <button type="button" class="link danger" disabled=move || busy.get() on:click=cancel>"Cancel without a report"</button>
+                <button type="button" id="cancel" class="link danger" disabled=move || busy.get() || confirming.get()
+                    on:click=move |_| confirming.set(true)>"Cancel without a report"</button>
             </div>
+            {move || confirming.get().then(|| {
+                let cancel = cancel.clone();
+                view! {
+                    <div class="confirm" role="group" aria-labelledby="confirm-cancel">
+                        <p id="confirm-cancel">"Cancel this interview? It ends here, without a report, and cannot be resumed."</p>
+                        <button type="button" class="danger-solid" on:click=cancel>"Yes, cancel it"</button>
+                        <button type="button" class="secondary" node_ref=keep_going on:click=move |_| confirming.set(false)>"Keep going"</button>
+                    </div>
+                }
+            })}
         </form>
     }
 }
