@@ -349,11 +349,13 @@ async fn delete_interview(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Adds a skill to an interview (adding one it has changes nothing).
+/// Adds a skill to an interview (adding one it has changes nothing). 409 once the interview
+/// has started: its skills are fixed then.
 #[utoipa::path(put, path = "/interviews/{id}/skills/{skill_id}", tag = "interviews",
     params(("id" = String, Path), ("skill_id" = i64, Path)),
     responses((status = 200, body = [Skill]), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 401, body = ErrorBody)))]
 async fn add_skill(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,
@@ -367,11 +369,12 @@ async fn add_skill(
     Ok(axum::Json(skills))
 }
 
-/// Removes a skill from an interview (not its last one).
+/// Removes a skill from an interview (not its last one). 409 once the interview has started.
 #[utoipa::path(delete, path = "/interviews/{id}/skills/{skill_id}", tag = "interviews",
     params(("id" = String, Path), ("skill_id" = i64, Path)),
     responses((status = 200, body = [Skill]), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 401, body = ErrorBody)))]
 async fn remove_skill(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,

@@ -112,6 +112,8 @@ pub async fn edit(
         }
         // Someone else's interview answers exactly as a missing one.
         Err(StoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+        // The interview started meanwhile (say, in another tab): its skills are fixed now.
+        Err(StoreError::Conflict(why)) => (StatusCode::CONFLICT, why).into_response(),
         Err(e) => internal(e),
     }
 }

@@ -469,3 +469,51 @@ async fn cancelling_ends_the_interview_without_a_report() {
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("cancelled"), "{body}");
 }
+
+#[tokio::test]
+async fn skills_are_fixed_once_the_interview_has_started() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
+    let path = format!("/interviews/{}", i.id);
+    let html = page(&s, &c, &path).await.text().await.unwrap();
+    assert!(
+        html.contains("Change type or skills"),
+        "editable while pending"
+    );
+
+    turn_ok(&s, &c, &i.id, "start", None).await;
+    let html = page(&s, &c, &path).await.text().await.unwrap();
+    assert!(
+        !html.contains("Change type or skills"),
+        "no edit form once started"
+    );
+
+    // Every way in refuses, with the reason, and changes nothing.
+    let api = c
+        .put(s.url(&format!("/api/v1{path}/skills/1")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::CONFLICT);
+    let body = api.text().await.unwrap();
+    assert!(body.contains("fixed once it has started"), "{body}");
+    let form = c
+        .post(s.url(&format!("{path}/edit")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("interview_type_id=1&skill_ids=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), StatusCode::CONFLICT);
+    assert!(
+        form.text()
+            .await
+            .unwrap()
+            .contains("fixed once it has started")
+    );
+    let l = live(&s, &c, &i.id).await;
+    assert_eq!(l.interview.skills, i.skills);
+    assert_eq!(l.interview.interview_type, i.interview_type);
+}

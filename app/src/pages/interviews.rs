@@ -273,6 +273,7 @@ fn InterviewView(live: LiveInterview, catalog: Catalog) -> impl IntoView {
     let interviewer = live.interviewer.name.clone();
     // The interview as the conversation moves it on (status, progress, report).
     let state = RwSignal::new(live);
+    let editable = i.clone();
     view! {
         <section class="panel">
             <h1>{i.title.clone().unwrap_or_else(|| "Untitled interview".into())}</h1>
@@ -292,11 +293,15 @@ fn InterviewView(live: LiveInterview, catalog: Catalog) -> impl IntoView {
             <p class="interviewer">{format!("Interviewer: {interviewer}")}</p>
         </section>
         <LiveView state />
-        <EditTypeAndSkills interview=i catalog />
+        // Type and skills change only before the start: the questions are chosen from the
+        // skills, and the report rates them.
+        {move || (state.with(|s| s.interview.status) == InterviewStatus::Pending).then(|| {
+            view! { <EditTypeAndSkills interview=editable.clone() catalog /> }
+        })}
     }
 }
 
-/// Changes the type and skills afterwards — how older interviews get categorised. A plain form
+/// Changes the type and skills after setting up, until the interview starts. A plain form
 /// post, so it works the same with or without JavaScript.
 #[component]
 fn EditTypeAndSkills(interview: Interview, catalog: Catalog) -> impl IntoView {

@@ -132,6 +132,28 @@ fn ensure_interview_exists(conn: &Connection, id: &str) -> Result<()> {
     }
 }
 
+/// The message when someone tries to change the skills of an interview that has started.
+pub const SKILLS_FIXED: &str = "The skills of an interview are fixed once it has started: its \
+    questions were chosen from them and its report rates them. Set up a new interview to \
+    practise other skills.";
+
+/// Like [`ensure_interview_exists`], and `Conflict` unless the interview is still pending: an
+/// interview's skills (and the type they were suggested by) change only before it starts.
+fn ensure_skills_changeable(conn: &Connection, id: &str) -> Result<()> {
+    let status: Option<InterviewStatus> = conn
+        .query_row(
+            "SELECT status FROM Interviews WHERE interview_id = ?1",
+            [id],
+            |r| parse_enum(r, 0),
+        )
+        .optional()?;
+    match status {
+        None => Err(StoreError::NotFound(format!("interview {id}"))),
+        Some(InterviewStatus::Pending) => Ok(()),
+        Some(_) => Err(StoreError::Conflict(SKILLS_FIXED.into())),
+    }
+}
+
 fn touch(tx: &Transaction<'_>, interview_id: &str) -> Result<()> {
     tx.execute(
         &format!("UPDATE Interviews SET updated_at = {NOW_SQL} WHERE interview_id = ?1"),
@@ -254,14 +276,15 @@ fn skill_count_and_membership(
     Ok((count as usize, has_it))
 }
 
-/// Adds a skill to an interview. Adding a skill it already has changes nothing.
+/// Adds a skill to an interview. Adding a skill it already has changes nothing. `Conflict` once
+/// the interview has started.
 pub fn add_skill_to_interview(
     conn: &mut Connection,
     interview_id: &str,
     skill_id: i64,
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    ensure_interview_exists(&tx, interview_id)?;
+    ensure_skills_changeable(&tx, interview_id)?;
     ensure_skills_exist(&tx, &[skill_id])?;
     let (count, has_it) = skill_count_and_membership(&tx, interview_id, skill_id)?;
     if has_it {
@@ -282,14 +305,15 @@ pub fn add_skill_to_interview(
 }
 
 /// Removes a skill from an interview. `NotFound` when the interview does not have that skill;
-/// `Invalid` when it is the interview's last skill (an interview is about at least one skill).
+/// `Invalid` when it is the interview's last skill (an interview is about at least one skill);
+/// `Conflict` once the interview has started.
 pub fn remove_skill_from_interview(
     conn: &mut Connection,
     interview_id: &str,
     skill_id: i64,
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    ensure_interview_exists(&tx, interview_id)?;
+    ensure_skills_changeable(&tx, interview_id)?;
     let (count, has_it) = skill_count_and_membership(&tx, interview_id, skill_id)?;
     if !has_it {
         return Err(StoreError::NotFound(format!(
@@ -324,6 +348,7 @@ fn replace_skills(tx: &Transaction<'_>, interview_id: &str, skill_ids: &[i64]) -
 }
 
 /// Changes an interview's type and skills together, in one transaction (the edit form).
+/// `Conflict` once the interview has started.
 pub fn set_type_and_skills(
     conn: &mut Connection,
     interview_id: &str,
@@ -332,7 +357,7 @@ pub fn set_type_and_skills(
 ) -> Result<Interview> {
     let skill_ids = checked_skill_ids(skill_ids)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    ensure_interview_exists(&tx, interview_id)?;
+    ensure_skills_changeable(&tx, interview_id)?;
     ensure_type_exists(&tx, interview_type_id)?;
     ensure_skills_exist(&tx, &skill_ids)?;
     tx.execute(

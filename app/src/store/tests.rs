@@ -859,6 +859,33 @@ fn type_and_skills_change_together_or_not_at_all() {
 }
 
 #[test]
+fn skills_are_fixed_once_the_interview_has_started() {
+    let mut db = test_db();
+    let ada = user(&mut db.conn, "ada");
+    let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python", "Go"]);
+    let (behavioral, python, leadership) = (
+        type_id(&db.conn, "Behavioral"),
+        skill_id(&db.conn, "Python"),
+        skill_id(&db.conn, "Leadership"),
+    );
+    set_interview_status(&mut db.conn, &id, InterviewStatus::InProgress).unwrap();
+    let before = get_interview(&db.conn, &id).unwrap();
+    for refused in [
+        add_skill_to_interview(&mut db.conn, &id, leadership).unwrap_err(),
+        remove_skill_from_interview(&mut db.conn, &id, python).unwrap_err(),
+        set_type_and_skills(&mut db.conn, &id, behavioral, &[leadership]).unwrap_err(),
+    ] {
+        assert_eq!(refused, StoreError::Conflict(SKILLS_FIXED.into()));
+    }
+    assert_eq!(get_interview(&db.conn, &id).unwrap(), before);
+    // A missing interview is still "not found", not "started".
+    assert!(matches!(
+        add_skill_to_interview(&mut db.conn, "nope", leadership),
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+#[test]
 fn an_interviews_type_and_title_can_be_changed() {
     let mut db = test_db();
     let ada = user(&mut db.conn, "ada");
