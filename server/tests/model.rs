@@ -181,6 +181,11 @@ async fn a_stream_cut_off_midway_is_not_stored() {
 }
 
 #[tokio::test]
+async fn a_connection_broken_midway_is_a_cut_reply_and_not_stored() {
+    failing_turn(Script::Reset(words("Hello and welcome to")), "was cut off").await;
+}
+
+#[tokio::test]
 async fn malformed_feedback_is_reported_and_can_be_regenerated() {
     let (s, mock) = with_model().await;
     let c = browser();

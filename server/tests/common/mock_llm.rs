@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use futures::StreamExt;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,6 +26,8 @@ pub enum Script {
     Hang,
     /// Streams these pieces and then closes the connection with no finish reason.
     Cut(Vec<String>),
+    /// Streams these pieces and then breaks the connection (the body never ends properly).
+    Reset(Vec<String>),
     /// A non-streamed completion whose message content is this text.
     Content(String),
     /// Streams pieces whose text is the time they were sent (µs since `epoch`), for latency.
@@ -165,6 +168,21 @@ async fn completions(State(m): State<Arc<Mock>>, body: String) -> Response {
         Script::Cut(pieces) => {
             let events: Vec<String> = pieces.iter().map(|p| chunk(Some(p), None)).collect();
             sse(Box::pin(futures::stream::iter(events)))
+        }
+        Script::Reset(pieces) => {
+            let text: String = pieces.iter().map(|p| chunk(Some(p), None)).collect();
+            // The words go out first; the break comes a moment later, mid-body (failing at
+            // once would abort before the response head, which is "unreachable" instead).
+            let events = futures::stream::once(async move { Ok(text) }).chain(
+                futures::stream::once(async {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Err(std::io::Error::other("connection broken on purpose"))
+                }),
+            );
+            Response::builder()
+                .header("content-type", "text/event-stream")
+                .body(Body::from_stream(events))
+                .unwrap()
         }
         Script::Timed { count, gap } => sse(Box::pin(futures::stream::unfold(
             0usize,
