@@ -147,6 +147,12 @@ test('cancelling asks first, keeps the interview on "Keep going", and ends it wi
   await page.keyboard.press('Enter');
   await expect(confirm).toHaveCount(0);
   await expect(page.locator('.meta .status')).toHaveText('In progress');
+  // Escape backs out too.
+  await page.getByRole('button', { name: 'Cancel without a report' }).click();
+  await expect(confirm).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(confirm).toHaveCount(0);
+  await expect(page.locator('.meta .status')).toHaveText('In progress');
 
   // Confirmed: cancelled, no report, no answer box — also after a reload.
   await page.getByRole('button', { name: 'Cancel without a report' }).click();

@@ -466,7 +466,14 @@ fn Composer(
             {move || confirming.get().then(|| {
                 let cancel = cancel.clone();
                 view! {
-                    <div class="confirm" role="group" aria-labelledby="confirm-cancel">
+                    <div class="confirm" role="group" aria-labelledby="confirm-cancel"
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            // Escape backs out, as from any question the page asks.
+                            if ev.key() == "Escape" {
+                                ev.prevent_default();
+                                confirming.set(false);
+                            }
+                        }>
                         <p id="confirm-cancel">"Cancel this interview? It ends here, without a report, and cannot be resumed."</p>
                         <button type="button" class="danger-solid" on:click=cancel>"Yes, cancel it"</button>
                         <button type="button" class="secondary" node_ref=keep_going on:click=move |_| confirming.set(false)>"Keep going"</button>
