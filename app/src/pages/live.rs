@@ -460,7 +460,7 @@ fn Composer(
                     on:click=move |_| skip(TurnAction::Skip, None)>"Skip question"</button>
                 <button type="button" class="secondary" disabled=move || busy.get()
                     on:click=move |_| end(TurnAction::End, None)>"End interview"</button>
-                <button type="button" id="cancel" class="link danger" disabled=move || busy.get() || confirming.get()
+                <button type="button" class="link danger" disabled=move || busy.get() || confirming.get()
                     on:click=move |_| confirming.set(true)>"Cancel without a report"</button>
             </div>
             {move || confirming.get().then(|| {

@@ -140,18 +140,21 @@ pub const SKILLS_FIXED: &str = "The skills of an interview are fixed once it has
 /// Like [`ensure_interview_exists`], and `Conflict` unless the interview is still pending: an
 /// interview's skills (and the type they were suggested by) change only before it starts.
 fn ensure_skills_changeable(conn: &Connection, id: &str) -> Result<()> {
-    let status: Option<InterviewStatus> = conn
-        .query_row(
-            "SELECT status FROM Interviews WHERE interview_id = ?1",
-            [id],
-            |r| parse_enum(r, 0),
-        )
-        .optional()?;
-    match status {
-        None => Err(StoreError::NotFound(format!("interview {id}"))),
-        Some(InterviewStatus::Pending) => Ok(()),
-        Some(_) => Err(StoreError::Conflict(SKILLS_FIXED.into())),
+    match interview_status(conn, id)? {
+        InterviewStatus::Pending => Ok(()),
+        _ => Err(StoreError::Conflict(SKILLS_FIXED.into())),
     }
+}
+
+/// An interview's status; `NotFound` when there is no such interview.
+pub(crate) fn interview_status(conn: &Connection, id: &str) -> Result<InterviewStatus> {
+    conn.query_row(
+        "SELECT status FROM Interviews WHERE interview_id = ?1",
+        [id],
+        |r| parse_enum(r, 0),
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("interview {id}")))
 }
 
 fn touch(tx: &Transaction<'_>, interview_id: &str) -> Result<()> {
@@ -428,14 +431,7 @@ pub fn set_interview_status(
     next: InterviewStatus,
 ) -> Result<Interview> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let current: InterviewStatus = tx
-        .query_row(
-            "SELECT status FROM Interviews WHERE interview_id = ?1",
-            [interview_id],
-            |r| parse_enum(r, 0),
-        )
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("interview {interview_id}")))?;
+    let current = interview_status(&tx, interview_id)?;
     if !current.can_become(next) {
         return Err(StoreError::Conflict(format!(
             "an interview that is {} cannot become {}",

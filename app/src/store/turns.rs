@@ -5,12 +5,12 @@
 //! from starting another turn. `complete_turn` then writes everything the turn changes in one
 //! transaction; `abort_turn` removes the pending rows, leaving the interview as it was.
 
-use super::{NOW_SQL, Result, StoreError, get_interview, id_array, parse_enum};
+use super::{NOW_SQL, Result, StoreError, get_interview, id_array};
 use crate::model::{
     Difficulty, Interview, InterviewStatus, Message, QuestionOutcome, QuestionReport, Report, Role,
     Skill, SkillReport,
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 /// One asked question with what happened to it so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -265,14 +265,7 @@ pub fn complete_turn(conn: &mut Connection, c: &TurnChanges) -> Result<Message> 
         .as_ref()
         .ok_or_else(|| StoreError::Internal("a turn without pending messages".into()))?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let status: InterviewStatus = tx
-        .query_row(
-            "SELECT status FROM Interviews WHERE interview_id = ?1",
-            [&c.interview_id],
-            |r| parse_enum(r, 0),
-        )
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("interview {}", c.interview_id)))?;
+    let status = super::interviews::interview_status(&tx, &c.interview_id)?;
     let expected = if c.start_plan.is_some() {
         InterviewStatus::Pending
     } else {
