@@ -3,10 +3,12 @@
 //!
 //!     cargo bench -p app --features ssr --bench store
 //!
-//! Targets (issue 2): question selection for 5 skills p50 < 1 ms; creating interviews with 5
-//! skills ≥ 3,000/s; one page of a 10,000-interview history < 2 ms.
+//! Targets: starting an interview — the plan for 5 skills, with type tags and themes, on the
+//! path `take_turn` runs — p50 < 1 ms (issue 10, against the whole-pool baseline printed
+//! beside it); creating interviews with 5 skills ≥ 3,000/s; one page of a 10,000-interview
+//! history < 2 ms (issue 2).
 
-use app::model::{Difficulty, InterviewFilter, InterviewStatus};
+use app::model::{InterviewFilter, InterviewStatus, TurnAction};
 use app::store::{self, Db, NewInterview, NewUser};
 use rusqlite::{Connection, params};
 use std::time::{Duration, Instant};
@@ -104,18 +106,35 @@ fn generate_bank(conn: &mut Connection) -> i64 {
     };
     {
         let mut insert = tx
-            .prepare("INSERT INTO Questions (skill_id, question_text, difficulty_level) VALUES (?1, ?2, ?3)")
+            .prepare(
+                "INSERT INTO Questions (skill_id, question_text, difficulty_level, theme)
+                 VALUES (?1, ?2, ?3, ?4) RETURNING question_id",
+            )
+            .unwrap();
+        let mut tag = tx
+            .prepare("INSERT INTO Question_Interview_Types (question_id, interview_type_id) VALUES (?1, ?2)")
             .unwrap();
         let levels = ["easy", "medium", "hard"];
         for s in 0..SKILLS {
             for q in 0..QUESTIONS_PER_SKILL {
-                insert
-                    .execute(params![
-                        first_skill + s,
-                        format!("Generated question {q} for skill {s}: explain the trade-offs of your approach and how you would test it?"),
-                        levels[(q % 3) as usize]
-                    ])
+                let id: i64 = insert
+                    .query_row(
+                        params![
+                            first_skill + s,
+                            format!("Generated question {q} for skill {s}: explain the trade-offs of your approach and how you would test it?"),
+                            levels[(q % 3) as usize],
+                            // Themes shared across skills, so plans must skip some.
+                            format!("theme-{}", (s * 7 + q) % 400)
+                        ],
+                        |r| r.get(0),
+                    )
                     .unwrap();
+                // A third of each skill suits Technical interviews, a third Behavioral.
+                match q % 10 {
+                    0..=2 => tag.execute(params![id, 1]).unwrap(),
+                    3..=5 => tag.execute(params![id, 2]).unwrap(),
+                    _ => 0,
+                };
             }
         }
     }
@@ -142,49 +161,130 @@ fn main() {
     let sets: Vec<Vec<i64>> = (0..1000)
         .map(|_| five_skills(&mut rng, first_skill))
         .collect();
-    // Selection as an interview does it: a seeded sample of each skill's range (index seeks),
-    // six questions spread over the five skills with easier ones first, then their six texts.
-    let stats = Stats::measure(1000, |i| {
-        let skills = &sets[i % sets.len()];
-        let levels = [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
-        let mut picked = Vec::with_capacity(6);
-        for k in 0..6 {
-            let refs = store::sample_question_refs(
-                &conn,
-                skills[k % skills.len()],
-                Some(levels[k * levels.len() / 6]),
-                (i as u64).wrapping_mul(0x9E37_79B9) ^ k as u64,
-                1,
-                &picked,
+    // Selection as starting an interview does it (`Live::take_turn` → `live::load_turn` →
+    // `turn::decide`): the interview's state, the user's recent questions, a bounded sample of
+    // candidates per skill and difficulty with theme and type tag, and the plan (type-tagged
+    // first, no theme twice, easier first).
+    let user = store::create_user(
+        &mut conn,
+        &NewUser {
+            username: "starter",
+            email: None,
+            hashed_password: None,
+        },
+    )
+    .unwrap()
+    .id;
+    let technical: i64 = conn
+        .query_row(
+            "SELECT interview_type_id FROM Interview_Types WHERE type_name = 'Technical'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let pending: Vec<String> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, skills)| {
+            store::create_interview(
+                &mut conn,
+                &NewInterview {
+                    user_id: user.clone(),
+                    title: format!("Start {i}"),
+                    interview_type_id: Some(technical),
+                    skill_ids: skills.clone(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .id
+        })
+        .collect();
+    // Ten earlier interviews of six questions each: the "recent" questions a plan avoids.
+    for (k, id) in pending.iter().take(10).enumerate() {
+        conn.execute(
+            "UPDATE Interviews SET status = 'completed', started_at = ?2 WHERE interview_id = ?1",
+            params![id, format!("2026-01-{:02} 10:00:00", k + 1)],
+        )
+        .unwrap();
+        for order in 1..=6i64 {
+            conn.execute(
+                "INSERT INTO Interview_Questions (interview_question_id, interview_id,
+                     question_bank_id, question_text_snapshot, order_in_interview)
+                 VALUES (?1, ?2, (SELECT question_id FROM Questions WHERE skill_id = ?3
+                                  ORDER BY question_id LIMIT 1 OFFSET ?4), 'q', ?5)",
+                params![format!("{id}-{order}"), id, sets[k][0], order * 13, order],
             )
             .unwrap();
-            picked.push(refs[0].id);
         }
-        let questions = store::get_questions_by_ids(&conn, &picked).unwrap();
-        assert_eq!(questions.len(), 6);
+    }
+    let starts = &pending[10..];
+    let mut plans = 0;
+    let stats = Stats::measure(starts.len() - 20, |i| {
+        let state = store::turn_state(&conn, &starts[i]).unwrap();
+        let loaded = app::ai::live::load_turn(&conn, state, TurnAction::Start).unwrap();
+        let d = app::ai::turn::decide(&loaded, TurnAction::Start, None).unwrap();
+        plans += d.changes.start_plan.unwrap().len();
     });
     stats.print(
-        "select 6 questions for 5 skills (sample + 6 texts)",
+        "start: 6-question plan for 5 skills (as take_turn does)",
         Some(Duration::from_millis(1)),
     );
-    // For comparison: the plan's functions, which return every question with its text.
-    let stats = Stats::measure(300, |i| {
-        let qs = store::get_questions_by_skill_ids(&conn, &sets[i % sets.len()]).unwrap();
-        assert_eq!(qs.len() as i64, 5 * QUESTIONS_PER_SKILL);
+    let real_p50 = stats.pct(0.5);
+    assert!(plans > 0);
+    // Its parts, to see where the time goes.
+    let stats = Stats::measure(starts.len() - 20, |i| {
+        store::turn_state(&conn, &starts[i]).unwrap();
     });
-    stats.print("get_questions_by_skill_ids (all 5,000 with text)", None);
+    stats.print("  of which: the interview's state (turn_state)", None);
+    let stats = Stats::measure(starts.len() - 20, |i| {
+        store::recent_question_ids(&conn, &user, &starts[i], 10).unwrap();
+    });
+    stats.print("  of which: recent questions", None);
+    let recent = store::recent_question_ids(&conn, &user, &starts[0], 10).unwrap();
+    let stats = Stats::measure(starts.len() - 20, |i| {
+        store::question_candidates(
+            &conn,
+            Some(technical),
+            &sets[10 + i],
+            app::model::DifficultySetting::Mixed,
+            i as u64,
+            app::ai::live::candidates_per_skill(6, 5),
+            &recent,
+        )
+        .unwrap();
+    });
+    stats.print(
+        "  of which: candidates (a sample of each of 5 skills)",
+        None,
+    );
+    // For comparison: the same plan from the whole pool of the five skills, with text, as the
+    // plan's `getQuestionsByInterviewTypeAndSkillIds` returns it.
     let stats = Stats::measure(300, |i| {
         let qs = store::get_questions_by_interview_type_and_skill_ids(
             &conn,
-            Some(1),
+            Some(technical),
             &sets[i % sets.len()],
         )
         .unwrap();
         assert_eq!(qs.len() as i64, 5 * QUESTIONS_PER_SKILL);
+        let plan = app::ai::plan::plan_questions(&app::ai::plan::PlanInput {
+            pool: &qs,
+            count: 6,
+            difficulty: app::model::DifficultySetting::Mixed,
+            recent: &Default::default(),
+            seed: i as u64,
+        });
+        assert_eq!(plan.len(), 6);
     });
     stats.print(
-        "get_questions_by_interview_type_and_skill_ids (all 5,000)",
+        "baseline: the whole 5,000-question pool, then the plan",
         None,
+    );
+    println!(
+        "{:<58} {:>9.1}x faster at p50",
+        "start path against the baseline",
+        ms(stats.pct(0.5)) / ms(real_p50)
     );
 
     println!("\n-- creating interviews with 5 skills");

@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod model;
 pub mod pages;
+pub mod scoring;
 pub mod selection;
 #[cfg(feature = "ssr")]
 pub mod store;

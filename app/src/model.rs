@@ -28,6 +28,10 @@ pub struct Question {
     pub skill_id: Option<i64>,
     pub text: String,
     pub difficulty: Option<Difficulty>,
+    /// What the question is really about; one interview never asks two on one theme.
+    pub theme: Option<String>,
+    /// Tagged with the interview type it was selected for (selection prefers these).
+    pub for_type: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,6 +245,16 @@ string_enum!(Difficulty, "difficulty" {
     Hard => "hard",
 });
 
+/// Easy before medium before hard; no difficulty last.
+pub fn difficulty_rank(d: Option<Difficulty>) -> u8 {
+    match d {
+        Some(Difficulty::Easy) => 0,
+        Some(Difficulty::Medium) => 1,
+        Some(Difficulty::Hard) => 2,
+        None => 3,
+    }
+}
+
 string_enum!(DifficultySetting, "difficulty" {
     Easy => "easy",
     Medium => "medium",
@@ -382,6 +396,44 @@ pub struct SkillReport {
     pub strengths: String,
     pub areas_for_improvement: String,
     pub summary: String,
+    /// How many of the skill's planned questions were answered, of how many (`None` in
+    /// reports written before this was kept).
+    pub answered: Option<u32>,
+    pub planned: Option<u32>,
+}
+
+/// What an experienced interviewer listens for in answers to one bank question.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rubric {
+    /// 3–6 points a strong answer covers.
+    pub key_points: Vec<KeyPoint>,
+    /// What a strong candidate might say, shown after the interview.
+    pub model_answer: String,
+    /// A nudge written for this question.
+    pub hint: String,
+    /// Follow-up questions, each drawing out one key point.
+    pub probes: Vec<Probe>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyPoint {
+    pub point: String,
+    /// Words and phrases that show the point (matched on word stems).
+    pub phrases: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Probe {
+    pub text: String,
+    /// The key point it draws out, as an index into `Rubric::key_points`.
+    pub key_point: usize,
+}
+
+/// A key point of a question in the report, and whether the answer showed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyPointResult {
+    pub point: String,
+    pub covered: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -395,6 +447,10 @@ pub struct QuestionReport {
     pub note: String,
     pub hints: u32,
     pub follow_up: bool,
+    /// The question's key points, marked covered or missed (empty when it was not judged).
+    pub key_points: Vec<KeyPointResult>,
+    /// The bank's model answer, when the question still has one.
+    pub model_answer: Option<String>,
 }
 
 #[cfg(test)]

@@ -78,14 +78,15 @@ test('every page passes axe and holds its layout, signed out and in', async ({ p
   await page.getByRole('button', { name: 'Cancel without a report' }).click();
   await audit(page, testInfo, 'interview-confirm-cancel');
   await page.getByRole('button', { name: 'Keep going' }).click();
-  // One real answer (long and concrete enough for no follow-up), so the report rates a skill.
+  // One answer, so the report rates a skill (and shows its key points); then skip to the end —
+  // the answer may earn a follow-up first, which a skip also moves past.
   await page.getByLabel('Your answer').fill('For example, when two teams disagreed on an API ' +
     'design last year, I set up a short meeting, wrote down both options with their costs, and ' +
     'we picked one within a day because the numbers made the trade-off clear to everyone.');
   await page.getByRole('button', { name: 'Send answer' }).click();
-  await expect(page.getByTestId('progress')).toHaveText('Question 2 of 3');
+  await expect(page.locator('.conversation > li')).toHaveCount(3);
   await expect(page.locator('#live-reply')).toHaveAttribute('data-state', 'idle');
-  for (let n = 0; n < 2; n++) {
+  for (let n = 0; n < 3 && await page.getByRole('button', { name: 'Skip question' }).count(); n++) {
     await page.getByRole('button', { name: 'Skip question' }).click();
     await expect(page.locator('#live-reply')).toHaveAttribute('data-state', 'idle');
   }

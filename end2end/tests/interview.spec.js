@@ -1,6 +1,8 @@
 // The live interview in a real browser with the offline interviewer: start, the interviewer
-// speaks first, answers (Enter sends, Shift+Enter is a new line), a hint, a skip, ending early,
-// and the report. Driven by the keyboard; hostile text is shown as text.
+// speaks first, answers (Enter sends, Shift+Enter is a new line), an off-topic answer and the
+// follow-up that names what the question asked, a hint, a skip, ending early, and the report
+// with the key points missed and a strong answer. Driven by the keyboard; hostile text is shown
+// as text.
 const { test, expect } = require('@playwright/test');
 
 const PASSWORD = 'correct horse battery staple';
@@ -67,23 +69,37 @@ test('a whole interview: start, answer, hint, skip, end, report', async ({ page 
   await page.keyboard.press('Enter');
   await expect(messages).toHaveCount(3);
   await expect(messages.nth(1)).toContainText(XSS);
-  await expect(messages.nth(2)).toContainText('Question 2 of 4');
+  // That answer is about something else: the follow-up says so and names what the question
+  // asked, and the question stays the same.
+  const asked = (await messages.first().textContent()).replace(/^[\s\S]*Question 1 of 4, on [^:]+: /, '').trim();
+  await expect(messages.nth(2)).toContainText('That does not seem to answer the question');
+  await expect(messages.nth(2)).toContainText(asked);
+  await expect(page.getByTestId('progress')).toContainText('Question 1 of 4');
   await expect(box).toHaveValue('');
+  await page.getByLabel('Your answer to the follow-up').focus();
+  await page.keyboard.type(GOOD);
+  await page.keyboard.press('Enter');
+  await expect(messages).toHaveCount(5);
+  await expect(messages.nth(4)).toContainText('Question 2 of 4');
 
   // The conversation survives a reload.
   await page.reload();
   await expect(page.locator('section.live')).toHaveAttribute('data-hydrated', 'true');
-  await expect(messages).toHaveCount(3);
+  await expect(messages).toHaveCount(5);
   await expect(page.getByTestId('progress')).toHaveText('Question 2 of 4');
 
-  // A hint on question 2, then the answer.
+  // A hint on question 2 — its own hint — then the answer, and the answer to the follow-up.
   await page.getByRole('button', { name: 'Ask for a hint' }).focus();
   await page.keyboard.press('Enter');
-  await expect(messages).toHaveCount(5);
-  await expect(messages.nth(4)).toContainText('Here is a hint');
+  await expect(messages).toHaveCount(7);
+  await expect(messages.nth(6)).toContainText('Here is a hint');
   await expect(page.getByRole('button', { name: 'Hint given' })).toBeDisabled();
   await page.getByLabel('Your answer').focus();
   await page.keyboard.type(GOOD);
+  await page.keyboard.press('Enter');
+  await expect(messages).toHaveCount(9);
+  await page.getByLabel('Your answer to the follow-up').focus();
+  await page.keyboard.type('I am not sure.');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('progress')).toHaveText('Question 3 of 4');
 
@@ -105,6 +121,17 @@ test('a whole interview: start, answer, hint, skip, end, report', async ({ page 
   await expect(questions.nth(2)).toContainText('Skipped · not answered');
   await expect(questions.nth(3)).toContainText('Not answered');
   await expect(questions.nth(1)).toContainText('with a hint');
+  // The off-topic first answer: rated 1, its key points marked missed, a strong answer shown.
+  const first = questions.nth(0);
+  await expect(first).toContainText('Answered · 1 out of 5');
+  await expect(first).toContainText('does not address the question');
+  const points = first.locator('.key-points li');
+  expect(await points.count()).toBeGreaterThanOrEqual(3);
+  await expect(first.locator('.key-points li.covered')).toHaveCount(0);
+  await expect(first.locator('.key-points li.missed')).toHaveCount(await points.count());
+  await first.getByText('A strong answer').click();
+  await expect(first.locator('.model-answer p')).toBeVisible();
+  await expect(report.locator('.skill-report .answered').first()).toContainText(/Answered \d of \d/);
   await expect(page.getByLabel('Your answer')).toHaveCount(0);
   await expect(page.getByTestId('progress')).toHaveText('Finished · 4 of 4 questions asked');
 

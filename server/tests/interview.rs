@@ -77,18 +77,21 @@ async fn a_whole_offline_interview_from_start_to_report() {
     assert!(greeting.content.ends_with(&snapshot));
     assert_eq!(asked_by, greeting.id);
 
-    // A vague answer gets one follow-up; the answer to it moves on.
+    // A shrug gets one follow-up — the question's own probe, never a misquote; the answer to
+    // it moves on.
+    let (probes, _) = current_rubric(&s, id);
     let l = turn_ok(&s, &c, id, "answer", Some("Not sure, it depends.")).await;
     assert_eq!(l.messages.len(), 3);
     assert_eq!(l.messages[1].content, "Not sure, it depends.");
+    let follow_up = &l.messages[2].content;
     assert!(
-        l.messages[2].content.contains("on what, exactly?"),
-        "{}",
-        l.messages[2].content
+        probes.iter().any(|p| follow_up.contains(p.as_str())),
+        "{follow_up} / {probes:?}"
     );
+    assert!(!follow_up.contains("You said"), "{follow_up}");
     assert_eq!(l.progress.current, 1);
     assert!(l.progress.in_follow_up);
-    let l = turn_ok(&s, &c, id, "answer", Some(GOOD)).await;
+    let l = turn_ok(&s, &c, id, "answer", Some(&strong_answer(&s, id))).await;
     assert_eq!(l.progress.current, 2);
     assert!(!l.progress.in_follow_up);
     assert!(
@@ -110,20 +113,19 @@ async fn a_whole_offline_interview_from_start_to_report() {
         "question 1 records its answer, follow-up and follow-up answer"
     );
 
-    // One hint per question.
+    // One hint per question: the question's own.
+    let (_, hint) = current_rubric(&s, id);
     let l = turn_ok(&s, &c, id, "hint", None).await;
     assert!(l.progress.hint_used);
+    let said = &l.messages.last().unwrap().content;
     assert!(
-        l.messages
-            .last()
-            .unwrap()
-            .content
-            .starts_with("Here is a hint")
+        said.starts_with("Here is a hint") && said.contains(&hint),
+        "{said}"
     );
     let (status, body) = turn(&s, &c, id, "hint", None).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    // A good answer needs no follow-up.
-    let l = turn_ok(&s, &c, id, "answer", Some(GOOD)).await;
+    // An answer that shows the key points needs no follow-up.
+    let l = turn_ok(&s, &c, id, "answer", Some(&strong_answer(&s, id))).await;
     assert_eq!(l.progress.current, 3);
     // Skip question 3, then end during question 4.
     let l = turn_ok(&s, &c, id, "skip", None).await;
@@ -149,13 +151,25 @@ async fn a_whole_offline_interview_from_start_to_report() {
     for q in &report.questions {
         assert_eq!(q.rating.is_some(), q.outcome == Answered, "{q:?}");
     }
+    // A skill is rated when a question on it was asked (skipped and unanswered ones count
+    // against it), and says how many of its planned questions were answered.
     for skill in &report.skills {
-        let answered = report
-            .questions
-            .iter()
-            .any(|q| q.skill_name.as_deref() == Some(&skill.skill.name) && q.outcome == Answered);
-        assert_eq!(skill.rating.is_some(), answered, "{skill:?}");
+        let mine = || {
+            report
+                .questions
+                .iter()
+                .filter(|q| q.skill_name.as_deref() == Some(&skill.skill.name))
+        };
+        assert_eq!(skill.rating.is_some(), mine().count() > 0, "{skill:?}");
+        let answered = mine().filter(|q| q.outcome == Answered).count() as u32;
+        assert_eq!(skill.answered, Some(answered), "{skill:?}");
+        assert!(skill.planned.unwrap() >= mine().count() as u32, "{skill:?}");
     }
+    // Answered questions show their key points and the model answer.
+    let first = &report.questions[0];
+    assert!(first.key_points.len() >= 3, "{first:?}");
+    assert!(first.key_points.iter().any(|k| k.covered), "{first:?}");
+    assert!(report.questions.iter().all(|q| q.model_answer.is_some()));
     assert_eq!(
         count(
             &s,
@@ -215,9 +229,10 @@ async fn two_tabs_cannot_get_two_replies_to_one_answer() {
     register(&s, &c, "ada", PASSWORD).await;
     let i = new_interview(&s, &c, "Loop", 2, &[6, 7], 3).await;
     turn_ok(&s, &c, &i.id, "start", None).await;
+    let good = strong_answer(&s, &i.id);
     let (a, b) = tokio::join!(
-        turn(&s, &c, &i.id, "answer", Some(GOOD)),
-        turn(&s, &c, &i.id, "answer", Some(GOOD)),
+        turn(&s, &c, &i.id, "answer", Some(&good)),
+        turn(&s, &c, &i.id, "answer", Some(&good)),
     );
     let mut statuses = [a.0, b.0];
     statuses.sort();
@@ -259,10 +274,11 @@ async fn a_turn_sent_again_with_its_key_is_taken_once() {
     assert_eq!(again, (StatusCode::OK, "false".into()));
 
     // An answer sent twice is one answer to question 1, never also the answer to question 2.
-    let first = turn_keyed(&s, &c, id, "answer", Some(GOOD), Some("answer-1")).await;
+    let good = strong_answer(&s, id);
+    let first = turn_keyed(&s, &c, id, "answer", Some(&good), Some("answer-1")).await;
     assert_eq!(first, (StatusCode::OK, "true".into()));
     wait_idle(&s, &c, id).await;
-    let again = turn_keyed(&s, &c, id, "answer", Some(GOOD), Some("answer-1")).await;
+    let again = turn_keyed(&s, &c, id, "answer", Some(&good), Some("answer-1")).await;
     assert_eq!(again, (StatusCode::OK, "false".into()));
     let l = wait_idle(&s, &c, id).await;
     assert_eq!(l.messages.len(), 3, "greeting, one answer, one reply");

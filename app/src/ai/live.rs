@@ -5,14 +5,11 @@
 //! reply is still completed and stored. Followers get the reply so far and then each new
 //! piece through a `watch` channel; a tab that opens mid-reply joins where it is.
 
-use super::plan::{PlanInput, plan_questions, seed_for};
-use super::{AiError, BriefQuestion, Provider, ReportInput, Step, TurnBrief, prompt};
-use crate::model::{
-    InterviewStatus, InterviewerInfo, LiveInterview, MAX_ANSWER_CHARS, Progress, TurnAction,
-};
-use crate::store::{
-    self, AnswerSlot, Db, NewAsked, PendingTurn, StoreError, TurnChanges, TurnState,
-};
+use super::plan::seed_for;
+use super::turn::{self, Decision, Loaded};
+use super::{AiError, Provider};
+use crate::model::{InterviewStatus, InterviewerInfo, LiveInterview, Progress, TurnAction};
+use crate::store::{self, AskedQuestion, Db, PendingTurn, StoreError, TurnState};
 use futures::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -78,14 +75,6 @@ struct Inner {
     next_turn: AtomicU64,
 }
 
-/// A decided turn, before its reply is written.
-struct Decision {
-    candidate_text: Option<String>,
-    brief: TurnBrief,
-    changes: TurnChanges,
-    report: Option<ReportInput>,
-}
-
 impl Live {
     pub fn new(db: Db, provider: Provider) -> Live {
         Live {
@@ -138,12 +127,9 @@ impl Live {
                     return Ok(None);
                 }
                 let state = store::turn_state(&tx, &id)?;
-                if state.replying {
-                    return Err(StoreError::Conflict(
-                        "The interviewer is still replying. Wait for the reply to finish.".into(),
-                    ));
-                }
-                let decision = decide(&tx, &state, action, text)?;
+                let loaded = load_turn(&tx, state, action)?;
+                let decision = turn::decide(&loaded, action, text)?;
+                let state = &loaded.state;
                 let pending = store::insert_pending_turn(
                     &tx,
                     &id,
@@ -207,7 +193,7 @@ impl Live {
                 "Only a completed interview has a report.".into(),
             ));
         }
-        let input = report_input(&state, state.asked.clone());
+        let input = turn::report_input(&state, state.asked.clone());
         let report = self
             .inner
             .provider
@@ -277,235 +263,51 @@ impl Inner {
     }
 }
 
-fn brief_question(q: &store::AskedQuestion) -> BriefQuestion {
-    BriefQuestion {
-        order: q.order,
-        text: q.text.clone(),
-        skill: q.skill_name.clone(),
-    }
+/// How many questions of each skill a start reads: three times the plan's fair share per
+/// skill (a spread of difficulties), with room for themes and untagged questions it may pass
+/// over.
+pub fn candidates_per_skill(question_count: u8, skills: usize) -> usize {
+    3 * usize::from(question_count).div_ceil(skills.max(1)) + 4
 }
 
-/// Decides a turn from the interview's state: the server, not the candidate's text, chooses
-/// whether to follow up, move on or finish.
-fn decide(
+/// Reads what a turn is decided from, beyond the interview's state: the pool and recent
+/// questions for a start, and the next planned question otherwise.
+pub fn load_turn(
     conn: &rusqlite::Connection,
-    state: &TurnState,
+    state: TurnState,
     action: TurnAction,
-    text: Option<String>,
-) -> Result<Decision, StoreError> {
+) -> Result<Loaded, StoreError> {
     let i = &state.interview;
-    let skill_names: Vec<String> = i.skills.iter().map(|s| s.name.clone()).collect();
-    let mut brief = TurnBrief {
-        step: Step::Greet,
-        action,
-        type_name: i
-            .interview_type
-            .as_ref()
-            .map(|t| t.name.clone())
-            .unwrap_or_else(|| "general".into()),
-        type_description: i
-            .interview_type
-            .as_ref()
-            .and_then(|t| t.description.clone()),
-        skills: skill_names,
-        total: 0,
-        current: state.asked.last().map(brief_question),
-        next: None,
-        candidate_text: None,
-        history: prompt::bounded_history(&state.messages),
-    };
-    let mut changes = TurnChanges {
-        interview_id: i.id.clone(),
-        ..TurnChanges::default()
-    };
-    match (action, i.status) {
-        (TurnAction::Start, InterviewStatus::Pending) => {}
-        (TurnAction::Start, _) => {
-            return Err(StoreError::Conflict(
-                "This interview has already started.".into(),
-            ));
-        }
-        (_, InterviewStatus::Pending) => {
-            return Err(StoreError::Conflict("Start the interview first.".into()));
-        }
-        (_, InterviewStatus::InProgress) => {}
-        (_, status) => {
-            return Err(StoreError::Conflict(format!(
-                "This interview is {} and takes no more answers.",
-                status.label().to_lowercase()
-            )));
-        }
-    }
-    if action == TurnAction::Start {
-        let pool = store::get_questions_by_interview_type_and_skill_ids(
+    let (pool, recent) = if action == TurnAction::Start && i.status == InterviewStatus::Pending {
+        let recent = store::recent_question_ids(conn, &state.user_id, &i.id, RECENT_INTERVIEWS)?;
+        let pool = store::question_candidates(
             conn,
             i.interview_type.as_ref().map(|t| t.id),
             &i.skills.iter().map(|s| s.id).collect::<Vec<_>>(),
+            i.difficulty,
+            seed_for(&i.id),
+            candidates_per_skill(i.question_count, i.skills.len()),
+            &recent,
         )?;
-        let recent: HashSet<i64> =
-            store::recent_question_ids(conn, &state.user_id, &i.id, RECENT_INTERVIEWS)?
-                .into_iter()
-                .collect();
-        let plan = plan_questions(&PlanInput {
-            pool: &pool,
-            count: usize::from(i.question_count),
-            difficulty: i.difficulty,
-            recent: &recent,
-            seed: seed_for(&i.id),
-        });
-        let Some(first) = plan.first() else {
-            return Err(StoreError::Conflict(
-                "There are no questions for these skills yet. Choose other skills.".into(),
-            ));
-        };
-        brief.total = plan.len() as u32;
-        changes.ask = Some(new_asked(1, first));
-        brief.next = changes.ask.as_ref().map(|q| BriefQuestion {
-            order: 1,
-            text: q.text.clone(),
-            skill: skill_name(i, q.skill_id),
-        });
-        changes.start_plan = Some(plan.iter().map(|q| q.id).collect());
-        return Ok(Decision {
-            candidate_text: None,
-            brief,
-            changes,
-            report: None,
-        });
-    }
-    let plan = state.plan.clone().unwrap_or_default();
-    brief.total = plan.len() as u32;
-    let current = state
-        .asked
-        .last()
-        .ok_or_else(|| StoreError::Internal("an interview in progress with no question".into()))?;
-    let awaiting_follow_up = current.follow_up_asked && current.follow_up_answer.is_none();
-    let candidate_text = match action {
-        TurnAction::Answer => {
-            let t = text.unwrap_or_default();
-            let t = t.trim();
-            if t.is_empty() {
-                return Err(StoreError::Invalid(
-                    "Write an answer first, or skip the question.".into(),
-                ));
-            }
-            let n = t.chars().count();
-            if n > MAX_ANSWER_CHARS {
-                return Err(StoreError::Invalid(format!(
-                    "An answer can be at most {MAX_ANSWER_CHARS} characters (this one has {n})."
-                )));
-            }
-            t.to_owned()
-        }
-        other => other.spoken().unwrap_or_default().to_owned(),
+        (pool, recent.into_iter().collect())
+    } else {
+        (Vec::new(), HashSet::new())
     };
-    brief.candidate_text = Some(candidate_text.clone());
-    // The question rows as they will be once this turn's answer or skip is recorded, for a
-    // report written at the end of this turn.
-    let mut asked_after = state.asked.clone();
-    let last = asked_after.len() - 1;
-    let mut move_on = false;
-    match action {
-        TurnAction::Answer if current.answer.is_none() => {
-            changes.answer = Some((current.id.clone(), AnswerSlot::Answer));
-            asked_after[last].answer = Some(candidate_text.clone());
-            if crate::ai::rules::needs_follow_up(&candidate_text) && !current.follow_up_asked {
-                brief.step = Step::FollowUp;
-                changes.follow_up_on = Some(current.id.clone());
-            } else {
-                move_on = true;
-            }
-        }
-        TurnAction::Answer if awaiting_follow_up => {
-            changes.answer = Some((current.id.clone(), AnswerSlot::FollowUpAnswer));
-            asked_after[last].follow_up_answer = Some(candidate_text.clone());
-            move_on = true;
-        }
-        TurnAction::Answer => {
-            return Err(StoreError::Conflict(
-                "This question is already answered; the interviewer is moving on.".into(),
-            ));
-        }
-        TurnAction::Hint => {
-            if current.hints > 0 {
-                return Err(StoreError::Conflict(
-                    "You have already had the hint for this question.".into(),
-                ));
-            }
-            brief.step = Step::Hint;
-            changes.hint_on = Some(current.id.clone());
-        }
-        TurnAction::Skip => {
-            if current.answer.is_none() {
-                changes.skipped = Some(current.id.clone());
-                asked_after[last].skipped = true;
-            }
-            move_on = true;
-        }
-        TurnAction::End => {
-            brief.step = Step::Finish { early: true };
-        }
-        TurnAction::Start => unreachable!("handled above"),
-    }
-    if move_on {
-        let next_order = current.order + 1;
-        let next = plan.get(current.order as usize).copied();
-        let next = match next {
-            Some(qid) => store::get_questions_by_ids(conn, &[qid])?
+    let next = match (&state.plan, state.asked.last()) {
+        (Some(plan), Some(current)) => match plan.get(current.order as usize) {
+            Some(id) => store::get_questions_by_ids(conn, &[*id])?
                 .into_iter()
                 .next(),
             None => None,
-        };
-        match next {
-            Some(q) => {
-                brief.step = Step::Next;
-                let asked = new_asked(next_order, &q);
-                brief.next = Some(BriefQuestion {
-                    order: next_order,
-                    text: asked.text.clone(),
-                    skill: skill_name(i, asked.skill_id),
-                });
-                changes.ask = Some(asked);
-            }
-            None => brief.step = Step::Finish { early: false },
-        }
-    }
-    let report =
-        matches!(brief.step, Step::Finish { .. }).then(|| report_input(state, asked_after));
-    Ok(Decision {
-        candidate_text: Some(candidate_text),
-        brief,
-        changes,
-        report,
+        },
+        _ => None,
+    };
+    Ok(Loaded {
+        state,
+        pool,
+        recent,
+        next,
     })
-}
-
-fn skill_name(i: &crate::model::Interview, skill_id: Option<i64>) -> Option<String> {
-    let id = skill_id?;
-    i.skills.iter().find(|s| s.id == id).map(|s| s.name.clone())
-}
-
-fn new_asked(order: u32, q: &crate::model::Question) -> NewAsked {
-    NewAsked {
-        order,
-        question_bank_id: q.id,
-        text: q.text.clone(),
-        skill_id: q.skill_id,
-        difficulty: q.difficulty,
-    }
-}
-
-fn report_input(state: &TurnState, asked: Vec<store::AskedQuestion>) -> ReportInput {
-    let i = &state.interview;
-    ReportInput {
-        type_name: i
-            .interview_type
-            .as_ref()
-            .map(|t| t.name.clone())
-            .unwrap_or_else(|| "general".into()),
-        skills: i.skills.iter().map(|s| (s.id, s.name.clone())).collect(),
-        questions: asked,
-    }
 }
 
 fn live_view(
@@ -523,8 +325,7 @@ fn live_view(
             current: current.map_or(0, |q| q.order),
             total,
             hint_used: current.is_some_and(|q| q.hints > 0),
-            in_follow_up: current
-                .is_some_and(|q| q.follow_up_asked && q.follow_up_answer.is_none() && !q.skipped),
+            in_follow_up: current.is_some_and(AskedQuestion::awaiting_follow_up),
         },
         interview: state.interview,
         messages: state.messages,

@@ -6,12 +6,14 @@
 //! ends (`live`); a provider only words the reply it is told to give and drafts the report,
 //! which `rules` then checks.
 
+pub mod judge;
 pub mod live;
 pub mod offline;
 pub mod openai;
 pub mod plan;
 pub mod prompt;
 pub mod rules;
+pub mod turn;
 
 use crate::model::{InterviewerInfo, TurnAction};
 use crate::store::{AskedQuestion, ReportRows};
@@ -80,6 +82,30 @@ pub struct TurnBrief {
     pub candidate_text: Option<String>,
     /// Earlier conversation, bounded (`prompt::bounded_history`), oldest first.
     pub history: Vec<(crate::model::Role, String)>,
+    /// The follow-up question the server chose (`Step::FollowUp`): a probe from the bank, or
+    /// what the question asked when the answer missed it.
+    pub follow_up: Option<String>,
+    /// The current question's own hint (`Step::Hint`).
+    pub hint: Option<String>,
+    /// How the last answer went, so an acknowledgement praises only what the judge found.
+    pub ack: Ack,
+    /// Questions answered so far, for the closing words.
+    pub answered: u32,
+}
+
+/// How the interviewer acknowledges the candidate's last message before moving on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Ack {
+    /// Nothing to acknowledge (the greeting, a hint).
+    #[default]
+    None,
+    /// The judge rated the answer 4 or 5.
+    Strong,
+    /// An answer with something in it.
+    Answered,
+    /// An answer that earned nothing (off-topic, pasted, a shrug): move on without praise.
+    Weak,
+    Skipped,
 }
 
 /// What a report is written from.
@@ -89,6 +115,10 @@ pub struct ReportInput {
     /// (id, name) of every selected skill.
     pub skills: Vec<(i64, String)>,
     pub questions: Vec<AskedQuestion>,
+    /// The rubrics of the asked questions, by bank id.
+    pub rubrics: std::collections::HashMap<i64, crate::model::Rubric>,
+    /// The skill of each planned question, in plan order.
+    pub plan_skills: Vec<Option<i64>>,
 }
 
 /// The interviewer in use, chosen by configuration.

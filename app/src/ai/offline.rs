@@ -1,8 +1,7 @@
 //! The offline interviewer: the default, with no network and no model. It asks the planned
 //! questions, follows up and hints by fixed rules, and its report is `rules::offline_report`.
 
-use super::{BriefQuestion, Step, TokenStream, TurnBrief};
-use crate::model::TurnAction;
+use super::{Ack, BriefQuestion, Step, TokenStream, TurnBrief};
 use std::time::Duration;
 
 pub struct Offline {
@@ -66,70 +65,43 @@ pub fn compose(b: &TurnBrief) -> String {
             b.total
         ),
         (Step::Next, Some(q)) => {
-            let ack = match (b.action, b.candidate_text.as_deref()) {
-                (TurnAction::Skip, _) => "No problem, let's move on.",
-                (_, Some(t)) if !super::rules::needs_follow_up(t) => {
-                    "Thank you, that is a clear answer."
-                }
-                _ => "Thank you.",
+            let ack = match b.ack {
+                Ack::Skipped => "No problem, let's move on.",
+                Ack::Strong => "Thank you, that is a clear answer.",
+                Ack::Weak => "Let's move on.",
+                Ack::Answered | Ack::None => "Thank you.",
             };
             format!("{ack}\n\n{q}")
         }
-        (Step::FollowUp, _) => {
-            let vague = b
-                .candidate_text
-                .as_deref()
-                .is_some_and(|t| super::rules::assess(t).vague);
-            if vague {
-                "You said it depends — on what, exactly? Pick one situation, and tell me what you \
-                 would do and why."
-                    .into()
-            } else {
-                "Could you go a little deeper? Walk me through a specific example: what you did, \
-                 why you did it, and what the result was."
-                    .into()
+        // The server chose the follow-up (a probe from the bank, or what the question asked).
+        (Step::FollowUp, _) => b.follow_up.clone().unwrap_or_else(|| {
+            "Could you go a little deeper? Walk me through what you would do, and why.".into()
+        }),
+        (Step::Hint, _) => match b.hint.as_deref().filter(|h| !h.trim().is_empty()) {
+            Some(hint) => {
+                format!("Here is a hint: {hint} Take your time, then give me your answer.")
             }
-        }
-        (Step::Hint, _) => {
-            let skill = b
-                .current
-                .as_ref()
-                .and_then(|q| q.skill.as_deref())
-                .unwrap_or("");
-            format!(
-                "Here is a hint: {} Take your time, then give me your answer.",
-                hint_for(skill)
-            )
-        }
+            None => "Here is a hint: break the question into two or three parts and answer each \
+                     with one concrete example. Take your time, then give me your answer."
+                .into(),
+        },
         (Step::Finish { early: true }, _) => "Let's stop here. Thank you for your time — I have \
              written feedback on the questions we covered, and your report is below."
             .into(),
         (Step::Finish { early: false }, _) | (Step::Greet | Step::Next, None) => {
-            "That was the last question — thank you, well done for seeing it through. Your \
-             feedback report is below."
-                .into()
+            // Credit for seeing it through only when most questions were answered.
+            if b.answered * 2 >= b.total.max(1) {
+                "That was the last question — thank you, well done for seeing it through. Your \
+                 feedback report is below."
+                    .into()
+            } else {
+                format!(
+                    "That was the last question — thank you. You answered {} of {}; your \
+                     feedback report is below.",
+                    b.answered, b.total
+                )
+            }
         }
-    }
-}
-
-/// A hint that fits the kind of skill, named by its words.
-fn hint_for(skill: &str) -> &'static str {
-    let s = skill.to_lowercase();
-    let any = |words: &[&str]| words.iter().any(|w| s.contains(w));
-    if any(&["communication", "teamwork", "leadership", "empathy"]) {
-        "use the STAR shape — the Situation, your Task, the Action you took and the Result — \
-         and give one detail only you would know."
-    } else if any(&["design", "architecture", "api", "database"]) {
-        "start from the requirements and the expected load, sketch the main parts and how data \
-         flows between them, then name one trade-off you are making."
-    } else if any(&["product", "metric", "prioriti"]) {
-        "start from the user and the goal, choose one metric that would show success, and say \
-         what you would deliberately not do."
-    } else if any(&["algorithm", "problem", "python", "javascript", "java", "go"]) {
-        "state the simplest approach that works and its cost first, then improve one step at a \
-         time, saying what each step buys you."
-    } else {
-        "break the question into two or three parts and answer each with one concrete example."
     }
 }
 
@@ -141,7 +113,7 @@ mod tests {
     fn brief(step: Step) -> TurnBrief {
         TurnBrief {
             step,
-            action: TurnAction::Start,
+            action: crate::model::TurnAction::Start,
             type_name: "Behavioral".into(),
             type_description: None,
             skills: vec![
@@ -162,6 +134,10 @@ mod tests {
             }),
             candidate_text: None,
             history: vec![],
+            follow_up: None,
+            hint: Some("Think about when the disagreement started.".into()),
+            ack: Ack::None,
+            answered: 0,
         }
     }
 
@@ -182,6 +158,10 @@ mod tests {
         let pieces: Vec<String> = o.reply(&b).map(|p| p.unwrap()).collect().await;
         assert!(pieces.len() > 10);
         assert_eq!(pieces.concat(), compose(&b));
-        assert!(pieces.concat().contains("STAR"));
+        assert!(
+            pieces
+                .concat()
+                .contains("Think about when the disagreement started.")
+        );
     }
 }

@@ -232,6 +232,9 @@ pub fn parse_report(input: &ReportInput, text: &str) -> Result<ReportRows, Strin
             strengths: s.strengths.trim().to_owned(),
             areas_for_improvement: s.areas_for_improvement.trim().to_owned(),
             summary: s.summary.trim().to_owned(),
+            // Counted by `rules::enforce`, not taken from the model.
+            answered: 0,
+            planned: 0,
         });
     }
     if draft.skills.len() != input.skills.len() {
@@ -262,6 +265,7 @@ pub fn parse_report(input: &ReportInput, text: &str) -> Result<ReportRows, Strin
             interview_question_id: q.id.clone(),
             rating: d.rating,
             note: d.note.trim().to_owned(),
+            covered: None,
         });
     }
     Ok(ReportRows { skills, questions })

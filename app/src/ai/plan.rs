@@ -3,10 +3,15 @@
 //! The rules, in priority order:
 //! 1. every selected skill gets a question when there are at least as many questions as skills;
 //! 2. no question twice;
-//! 3. questions this user met in recent interviews only when the pool has nothing else;
-//! 4. the chosen difficulty when the pool has it (mixed: easier first, harder later);
-//! 5. otherwise a shuffle fixed by the seed, so a given interview always gets the same plan.
+//! 3. never two questions on one theme — the plan is shorter than asked for rather than repeat
+//!    one (the bank has far more themes than an interview has questions);
+//! 4. questions this user met in recent interviews only when the pool has nothing else;
+//! 5. questions tagged with the interview's type before others of the skill (a Behavioral
+//!    interview on Python asks about working with Python, not "list vs tuple");
+//! 6. the chosen difficulty when the pool has it (mixed: easier first, harder later);
+//! 7. otherwise a shuffle fixed by the seed, so a given interview always gets the same plan.
 
+pub use crate::model::difficulty_rank;
 use crate::model::{Difficulty, DifficultySetting, Question};
 use std::collections::HashSet;
 
@@ -58,11 +63,24 @@ pub fn plan_questions(input: &PlanInput<'_>) -> Vec<Question> {
     // recent, the slot's difficulty before others, then shuffled order.
     let take = |qs: &mut Vec<&Question>, picked: &mut Vec<Question>, allow_recent: bool| {
         let want = target(picked.len());
+        let theme_taken = |q: &Question| {
+            q.theme
+                .as_ref()
+                .is_some_and(|t| picked.iter().any(|p| p.theme.as_ref() == Some(t)))
+        };
         let best = qs
             .iter()
             .enumerate()
             .filter(|(_, q)| allow_recent || !input.recent.contains(&q.id))
-            .min_by_key(|(i, q)| (input.recent.contains(&q.id), q.difficulty != want, *i))
+            .filter(|(_, q)| !theme_taken(q))
+            .min_by_key(|(i, q)| {
+                (
+                    input.recent.contains(&q.id),
+                    !q.for_type,
+                    q.difficulty != want,
+                    *i,
+                )
+            })
             .map(|(i, _)| i);
         match best {
             Some(i) => {
@@ -99,15 +117,6 @@ pub fn plan_questions(input: &PlanInput<'_>) -> Vec<Question> {
         picked.sort_by_key(|q| difficulty_rank(q.difficulty));
     }
     picked
-}
-
-pub fn difficulty_rank(d: Option<Difficulty>) -> u8 {
-    match d {
-        Some(Difficulty::Easy) => 0,
-        Some(Difficulty::Medium) => 1,
-        Some(Difficulty::Hard) => 2,
-        None => 3,
-    }
 }
 
 /// A stable seed for an interview: FNV-1a of its id (std's hasher may change between releases).
@@ -153,6 +162,9 @@ mod tests {
                         skill_id: Some(100 + s as i64),
                         text: format!("q{id}"),
                         difficulty: Some(Difficulty::ALL[rng.below(3)]),
+                        // A few shared themes, so plans must avoid repeats across skills.
+                        theme: (rng.below(3) != 0).then(|| format!("t{}", rng.below(12))),
+                        for_type: rng.below(2) == 0,
                     }
                 })
                 .collect();
@@ -189,6 +201,24 @@ mod tests {
         seed: u64,
     }
 
+    /// The pool without themes or type tags, for the rules those two outrank.
+    fn plain(p: &[Question]) -> Vec<Question> {
+        p.iter()
+            .map(|q| Question {
+                theme: None,
+                for_type: false,
+                ..q.clone()
+            })
+            .collect()
+    }
+
+    /// Whether `q`'s theme is already in `plan`.
+    fn theme_in(plan: &[Question], q: &Question) -> bool {
+        q.theme
+            .as_ref()
+            .is_some_and(|t| plan.iter().any(|p| p.theme.as_ref() == Some(t)))
+    }
+
     fn run(p: &[Question], i: &PlanInputOwned) -> Vec<Question> {
         plan_questions(&PlanInput {
             pool: p,
@@ -203,9 +233,20 @@ mod tests {
     fn plans_have_the_right_length_and_no_repeats() {
         for (p, i) in cases(2000) {
             let plan = run(&p, &i);
-            assert_eq!(plan.len(), i.count.min(p.len()));
+            assert!(plan.len() <= i.count);
+            if plan.len() < i.count {
+                // Shorter only because every question left repeats a theme of the plan.
+                assert!(
+                    p.iter().all(|q| plan.contains(q) || theme_in(&plan, q)),
+                    "the plan stopped short with usable questions left"
+                );
+            }
+            assert_eq!(plain(&p).len().min(i.count), run(&plain(&p), &i).len());
             let ids: HashSet<i64> = plan.iter().map(|q| q.id).collect();
             assert_eq!(ids.len(), plan.len(), "a question repeats");
+            let themes: Vec<&String> = plan.iter().filter_map(|q| q.theme.as_ref()).collect();
+            let distinct: HashSet<&&String> = themes.iter().collect();
+            assert_eq!(distinct.len(), themes.len(), "a theme repeats");
             assert!(
                 plan.iter().all(|q| p.contains(q)),
                 "a question from outside the pool"
@@ -220,7 +261,14 @@ mod tests {
             let plan = run(&p, &i);
             let covered: HashSet<i64> = plan.iter().filter_map(|q| q.skill_id).collect();
             if i.count >= skills.len() {
-                assert_eq!(covered, skills);
+                for s in skills.difference(&covered) {
+                    assert!(
+                        p.iter()
+                            .filter(|q| q.skill_id == Some(*s))
+                            .all(|q| theme_in(&plan, q)),
+                        "skill {s} got no question though it had one on a new theme"
+                    );
+                }
             }
             // In turn: a skill has two more questions than another only when the other had
             // no unseen question left.
@@ -231,7 +279,7 @@ mod tests {
                         let fresh_left = p
                             .iter()
                             .filter(|q| q.skill_id == Some(*b) && !plan.contains(q))
-                            .filter(|q| !i.recent.contains(&q.id))
+                            .filter(|q| !i.recent.contains(&q.id) && !theme_in(&plan, q))
                             .count();
                         assert_eq!(fresh_left, 0, "skill {b} was passed over");
                     }
@@ -258,6 +306,7 @@ mod tests {
     fn a_fixed_difficulty_is_kept_while_the_pool_has_it() {
         let mut checked = 0;
         for (p, i) in cases(3000) {
+            let p = plain(&p);
             let Some(want) = (match i.difficulty {
                 DifficultySetting::Mixed => None,
                 d => d.as_str().parse::<Difficulty>().ok(),
@@ -284,6 +333,7 @@ mod tests {
     #[test]
     fn recent_questions_are_avoided_while_the_pool_allows() {
         for (p, i) in cases(2000) {
+            let p = plain(&p);
             let skills: HashSet<i64> = p.iter().filter_map(|q| q.skill_id).collect();
             let fresh = p.iter().filter(|q| !i.recent.contains(&q.id)).count();
             let every_skill_has_fresh = skills.iter().all(|s| {
@@ -299,6 +349,32 @@ mod tests {
                 assert_eq!(recent_used, 0);
             }
         }
+    }
+
+    #[test]
+    fn questions_tagged_with_the_type_come_before_others_of_their_skill() {
+        let mut checked = 0;
+        for (p, i) in cases(2000) {
+            let plan = run(&p, &i);
+            for q in plan
+                .iter()
+                .filter(|q| !q.for_type && !i.recent.contains(&q.id))
+            {
+                let passed_over = p.iter().find(|o| {
+                    o.skill_id == q.skill_id
+                        && o.for_type
+                        && !i.recent.contains(&o.id)
+                        && !plan.contains(o)
+                        && !theme_in(&plan, o)
+                });
+                assert_eq!(
+                    passed_over, None,
+                    "a tagged question was passed over for {q:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "too few cases exercised the rule: {checked}");
     }
 
     #[test]

@@ -95,13 +95,24 @@ fn task(b: &TurnBrief) -> String {
             "acknowledge the candidate's answer in one short sentence without grading it, then {}.",
             ask(q)
         ),
-        (Step::FollowUp, _) => "the candidate's answer was thin or vague. Ask one short \
-             follow-up on the current question that asks for a concrete example or their \
-             reasoning. Do not move on to another question."
-            .into(),
-        (Step::Hint, _) => "the candidate asked for a hint. Give one short hint on how to \
-             approach the current question without answering it, then invite their answer."
-            .into(),
+        (Step::FollowUp, _) => match &b.follow_up {
+            Some(f) => format!(
+                "ask this one follow-up on the current question, keeping its meaning, in one or \
+                 two sentences: \"{f}\" Do not grade the answer and do not move on."
+            ),
+            None => "ask one short follow-up on the current question that asks for a concrete \
+                     example or their reasoning. Do not move on to another question."
+                .into(),
+        },
+        (Step::Hint, _) => match &b.hint {
+            Some(h) => format!(
+                "the candidate asked for a hint. Give this hint in your own words, without \
+                 answering the question: \"{h}\" Then invite their answer."
+            ),
+            None => "the candidate asked for a hint. Give one short hint on how to approach the \
+                     current question without answering it, then invite their answer."
+                .into(),
+        },
         (Step::Finish { early }, _) => format!(
             "the interview is over{}. Thank the candidate in one or two sentences and tell them \
              their feedback report is ready below. Ask nothing more.",
@@ -178,6 +189,10 @@ mod tests {
             }),
             candidate_text: Some(candidate.into()),
             history: vec![],
+            follow_up: None,
+            hint: None,
+            ack: super::super::Ack::Answered,
+            answered: 1,
         }
     }
 

@@ -122,7 +122,7 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
             </div>
             {move || state.with(|s| s.interviewer.offline).then(|| view! {
                 <p class="offline-note">
-                    "You are practising with the offline interviewer: it needs no network or AI model, asks the planned questions, follows up on short answers and scores by the fixed rules shown with the report."
+                    "You are practising with the offline interviewer: it needs no network or AI model, asks the planned questions, follows up when an answer misses the question or its key points, and scores each answer against what the question asks by the rules shown with the report."
                 </p>
             })}
             // Not <noscript>: its content parses differently with scripting on, which breaks
@@ -528,6 +528,31 @@ fn ReportView(
     }
 }
 
+/// A question's key points, each marked as shown or missed by the answer.
+#[component]
+fn KeyPoints(points: Vec<crate::model::KeyPointResult>) -> impl IntoView {
+    (!points.is_empty()).then(|| {
+        view! {
+            <ul class="key-points" aria-label="Key points">
+                {points.into_iter().map(|p| {
+                    let (class, mark, label) = if p.covered {
+                        ("covered", "✓", "Covered: ")
+                    } else {
+                        ("missed", "✗", "Missed: ")
+                    };
+                    view! {
+                        <li class=class>
+                            <span aria-hidden="true">{mark}" "</span>
+                            <span class="visually-hidden">{label}</span>
+                            {p.point}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
 #[component]
 fn ReportBody(report: Report, offline: bool) -> impl IntoView {
     view! {
@@ -546,6 +571,7 @@ fn ReportBody(report: Report, offline: bool) -> impl IntoView {
                                 None => view! { <span>"Not rated"</span> }.into_any(),
                             }}
                         </p>
+                        {s.answered.zip(s.planned).map(|(a, p)| view! { <p class="answered">{format!("Answered {a} of {p}")}</p> })}
                         {(!s.summary.is_empty()).then(|| view! { <p>{s.summary.clone()}</p> })}
                         <dl>
                             {(!s.strengths.is_empty()).then(|| view! { <dt>"Strengths"</dt><dd>{s.strengths.clone()}</dd> })}
@@ -561,7 +587,7 @@ fn ReportBody(report: Report, offline: bool) -> impl IntoView {
                 let outcome = match q.outcome {
                     QuestionOutcome::Answered => match q.rating {
                         Some(r) => format!("Answered · {r} out of 5"),
-                        None => "Answered".into(),
+                        None => "Answered · not assessed".into(),
                     },
                     QuestionOutcome::Skipped => "Skipped · not answered".into(),
                     QuestionOutcome::NotAnswered => "Not answered".into(),
@@ -576,6 +602,13 @@ fn ReportBody(report: Report, offline: bool) -> impl IntoView {
                             {q.follow_up.then_some(" · with a follow-up")}
                         </p>
                         {(!q.note.is_empty()).then(|| view! { <p class="note">{q.note.clone()}</p> })}
+                        <KeyPoints points=q.key_points.clone() />
+                        {q.model_answer.clone().map(|m| view! {
+                            <details class="model-answer">
+                                <summary>"A strong answer"</summary>
+                                <p>{m}</p>
+                            </details>
+                        })}
                     </li>
                 }
             }).collect_view()}
@@ -584,10 +617,7 @@ fn ReportBody(report: Report, offline: bool) -> impl IntoView {
             <details class="rules">
                 <summary>"How the offline interviewer scores"</summary>
                 <ul>
-                    <li>"An empty or one-word answer scores 1; under 15 words scores 2."</li>
-                    <li>"Otherwise an answer starts at 3: a concrete example or a number adds 1; clear reasons with enough substance (60+ words) add 1; hedging without specifics takes 1 away."</li>
-                    <li>"A skill's rating is the mean of its answered questions, rounded down at the half. Skipped and unanswered questions are not scored, and a skill with none answered is not rated."</li>
-                    <li>"An answer under 30 words, or one that hedges without an example, gets one follow-up question."</li>
+                    {crate::scoring::explanation().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                 </ul>
             </details>
         })}

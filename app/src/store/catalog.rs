@@ -2,8 +2,11 @@
 //! (plan §3.1).
 
 use super::{Result, StoreError, checked_optional_text, checked_text, id_array};
-use crate::model::{Difficulty, InterviewType, Question, Skill};
+use crate::model::{
+    Difficulty, DifficultySetting, InterviewType, KeyPoint, Probe, Question, Rubric, Skill,
+};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use std::collections::HashMap;
 
 pub const MAX_NAME_CHARS: usize = 60;
 pub const MAX_DESCRIPTION_CHARS: usize = 500;
@@ -32,6 +35,8 @@ fn question_from_row(row: &Row<'_>) -> rusqlite::Result<Question> {
         text: row.get(2)?,
         // The CHECK constraint admits only the three known names.
         difficulty: difficulty.and_then(|d| d.parse().ok()),
+        theme: row.get(4)?,
+        for_type: row.get(5)?,
     })
 }
 
@@ -195,6 +200,9 @@ pub fn get_questions_by_skill_ids(conn: &Connection, skill_ids: &[i64]) -> Resul
 
 /// The question pool for an interview of type `interview_type_id` on `skill_ids`.
 ///
+/// Each question carries its theme and whether it is tagged with the given type
+/// (`Question::for_type`), which the question plan prefers.
+///
 /// - With skills: the questions of those skills. When a type is given, the skills it suggests
 ///   come first, so a caller that takes a prefix gets the type's core skills.
 /// - With no skills and a type: the questions of the type's suggested skills.
@@ -226,7 +234,9 @@ pub fn get_questions_by_interview_type_and_skill_ids(
              SELECT value FROM json_each(?1) WHERE ?1 IS NOT NULL
              UNION SELECT skill_id FROM suggested WHERE ?1 IS NULL
          )
-         SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level
+         SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme,
+                EXISTS(SELECT 1 FROM Question_Interview_Types qt
+                       WHERE qt.question_id = q.question_id AND qt.interview_type_id = ?2)
          FROM Questions q
          WHERE q.skill_id IN chosen
          ORDER BY q.skill_id NOT IN suggested, q.skill_id, {DIFFICULTY_RANK_SQL}, q.question_id"
@@ -235,28 +245,21 @@ pub fn get_questions_by_interview_type_and_skill_ids(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A question without its text: all that choosing among thousands of questions needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct QuestionRef {
-    pub id: i64,
-    pub skill_id: i64,
-    pub difficulty: Option<Difficulty>,
-}
-
 /// Up to `limit` questions of one skill (and difficulty, when given), none of them in
 /// `exclude`, in question-id order from a point chosen by `seed`, wrapping around to the start
-/// of the skill's range.
+/// of the skill's range. Each carries its theme and whether it is tagged with `type_id`.
 ///
 /// The same arguments give the same questions; different seeds start at different places. The
 /// reads are index seeks, so the cost does not grow with the size of the bank.
-pub fn sample_question_refs(
+pub fn sample_questions(
     conn: &Connection,
     skill_id: i64,
     difficulty: Option<Difficulty>,
+    type_id: Option<i64>,
     seed: u64,
     limit: usize,
     exclude: &[i64],
-) -> Result<Vec<QuestionRef>> {
+) -> Result<Vec<Question>> {
     // Two forms rather than `(?2 IS NULL OR …)`, which would hide the index from SQLite's
     // min/max optimisation and turn each seek into a scan of the skill's range.
     let level_sql = if difficulty.is_some() {
@@ -278,25 +281,19 @@ pub fn sample_question_refs(
     let start = lowest + (seed % span) as i64;
     let excluded = id_array(exclude);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT question_id, skill_id, difficulty_level FROM Questions
+        "SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme,
+                EXISTS(SELECT 1 FROM Question_Interview_Types qt
+                       WHERE qt.question_id = q.question_id AND qt.interview_type_id = ?7)
+         FROM Questions q
          WHERE skill_id = ?1 {level_sql}
            AND question_id >= ?3 AND question_id < ?4
            AND question_id NOT IN (SELECT value FROM json_each(?5))
          ORDER BY question_id LIMIT ?6"
     ))?;
-    let mut read = |from: i64, to: i64, n: usize| -> Result<Vec<QuestionRef>> {
+    let mut read = |from: i64, to: i64, n: usize| -> Result<Vec<Question>> {
         let rows = stmt.query_map(
-            params![skill_id, level, from, to, excluded, n as i64],
-            |row| {
-                Ok(QuestionRef {
-                    id: row.get(0)?,
-                    skill_id: row.get(1)?,
-                    difficulty: row
-                        .get_ref(2)?
-                        .as_str_or_null()?
-                        .and_then(|d| d.parse().ok()),
-                })
-            },
+            params![skill_id, level, from, to, excluded, n as i64, type_id],
+            question_from_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
@@ -307,13 +304,161 @@ pub fn sample_question_refs(
     Ok(picked)
 }
 
+/// The questions an interview's plan is chosen from, without reading whole skills: for each
+/// skill (the type's suggested skills first, as in
+/// [`get_questions_by_interview_type_and_skill_ids`]), up to `per_skill` questions the user has
+/// not met recently, from a point chosen by `seed` — of the chosen difficulty when it is fixed
+/// (others only when the skill runs short of it), of any difficulty when it is mixed. Where
+/// that takes every fresh question of a skill (the pool is small), the skill's recent questions
+/// are added too, so the plan can fall back on them exactly as it would with the whole pool.
+/// The cost is one or two index seeks per skill, whatever the bank's size.
+pub fn question_candidates(
+    conn: &Connection,
+    interview_type_id: Option<i64>,
+    skill_ids: &[i64],
+    difficulty: DifficultySetting,
+    seed: u64,
+    per_skill: usize,
+    recent: &[i64],
+) -> Result<Vec<Question>> {
+    let suggested: Vec<i64> = match interview_type_id {
+        Some(t) => get_suggested_skills_for_type(conn, t)?
+            .into_iter()
+            .map(|s| s.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut skills: Vec<i64> = if skill_ids.is_empty() {
+        suggested.clone()
+    } else {
+        skill_ids.to_vec()
+    };
+    skills.sort_by_key(|s| (!suggested.contains(s), *s));
+    skills.dedup();
+    let level = match difficulty {
+        DifficultySetting::Easy => Some(Difficulty::Easy),
+        DifficultySetting::Medium => Some(Difficulty::Medium),
+        DifficultySetting::Hard => Some(Difficulty::Hard),
+        DifficultySetting::Mixed => None,
+    };
+    let mut out = Vec::new();
+    for (k, skill) in skills.iter().enumerate() {
+        let seed = seed.wrapping_add(k as u64 * 0x9e37_79b9);
+        let sample = |level| {
+            sample_questions(
+                conn,
+                *skill,
+                level,
+                interview_type_id,
+                seed,
+                per_skill,
+                recent,
+            )
+        };
+        let mut got = sample(level)?;
+        // Fewer than asked for: that was every fresh question there is.
+        let mut whole = got.len() < per_skill;
+        if level.is_some() && whole {
+            // Short of the chosen difficulty: the others, for the plan to fall back on.
+            let any = sample(None)?;
+            whole = any.len() < per_skill;
+            got.extend(any);
+        }
+        out.extend(got);
+        if whole && !recent.is_empty() {
+            let mut met = conn.prepare_cached(
+                "SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme,
+                        EXISTS(SELECT 1 FROM Question_Interview_Types qt
+                               WHERE qt.question_id = q.question_id
+                                 AND qt.interview_type_id = ?3)
+                 FROM json_each(?2) AS r JOIN Questions q ON q.question_id = r.value
+                 WHERE q.skill_id = ?1",
+            )?;
+            let rows = met.query_map(
+                params![skill, id_array(recent), interview_type_id],
+                question_from_row,
+            )?;
+            for q in rows {
+                out.push(q?);
+            }
+        }
+    }
+    // The pool order the plan expects: skill (as above), then difficulty, then id.
+    let rank = |q: &Question| {
+        (
+            skills.iter().position(|s| Some(*s) == q.skill_id),
+            crate::model::difficulty_rank(q.difficulty),
+            q.id,
+        )
+    };
+    out.sort_by_key(rank);
+    out.dedup_by_key(|q| q.id);
+    Ok(out)
+}
+
 /// Questions by id, in the order of `ids`; ids that are not in the bank are left out.
 pub fn get_questions_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Question>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level
+        "SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme, 0
          FROM json_each(?1) AS wanted JOIN Questions q ON q.question_id = wanted.value
          ORDER BY wanted.key",
     )?;
     let rows = stmt.query_map([id_array(ids)], question_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The rubrics of the given bank questions, by question id. A question without key points has
+/// no rubric (the judge then says it cannot assess it); ids not in the bank are left out.
+pub fn question_rubrics(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, Rubric>> {
+    let wanted = id_array(ids);
+    let mut rubrics: HashMap<i64, Rubric> = HashMap::new();
+    let mut points = conn.prepare_cached(
+        "SELECT k.question_id, k.point, k.phrases, q.model_answer, q.hint
+         FROM json_each(?1) AS w
+         JOIN Question_Key_Points k ON k.question_id = w.value
+         JOIN Questions q ON q.question_id = k.question_id
+         ORDER BY k.question_id, k.position",
+    )?;
+    let rows = points.query_map([&wanted], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, point, phrases, model_answer, hint) = row?;
+        let phrases: Vec<String> = serde_json::from_str(&phrases).map_err(|e| {
+            StoreError::Internal(format!("question {id} has malformed key phrases: {e}"))
+        })?;
+        let rubric = rubrics.entry(id).or_insert_with(|| Rubric {
+            model_answer: model_answer.unwrap_or_default(),
+            hint: hint.unwrap_or_default(),
+            ..Rubric::default()
+        });
+        rubric.key_points.push(KeyPoint { point, phrases });
+    }
+    let mut probes = conn.prepare_cached(
+        "SELECT p.question_id, p.probe_text, p.key_point
+         FROM json_each(?1) AS w JOIN Question_Probes p ON p.question_id = w.value
+         ORDER BY p.question_id, p.position",
+    )?;
+    let rows = probes.query_map([&wanted], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, text, key_point) = row?;
+        if let Some(rubric) = rubrics.get_mut(&id) {
+            // Stored 1-based, like the positions it names.
+            let key_point = usize::try_from(key_point - 1).unwrap_or(0);
+            rubric.probes.push(Probe { text, key_point });
+        }
+    }
+    Ok(rubrics)
 }

@@ -297,4 +297,6 @@ pub(crate) mod testing {
 }
 
 #[cfg(test)]
+mod bank_tests;
+#[cfg(test)]
 mod tests;

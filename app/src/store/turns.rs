@@ -7,10 +7,11 @@
 
 use super::{NOW_SQL, Result, StoreError, get_interview, id_array};
 use crate::model::{
-    Difficulty, Interview, InterviewStatus, Message, QuestionOutcome, QuestionReport, Report, Role,
-    Skill, SkillReport,
+    Difficulty, Interview, InterviewStatus, KeyPointResult, Message, QuestionOutcome,
+    QuestionReport, Report, Role, Rubric, Skill, SkillReport,
 };
 use rusqlite::{Connection, params};
+use std::collections::HashMap;
 
 /// One asked question with what happened to it so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +31,11 @@ pub struct AskedQuestion {
 }
 
 impl AskedQuestion {
+    /// A follow-up was asked and neither answered nor skipped: the next answer is to it.
+    pub fn awaiting_follow_up(&self) -> bool {
+        self.follow_up_asked && self.follow_up_answer.is_none() && !self.skipped
+    }
+
     pub fn outcome(&self) -> QuestionOutcome {
         if self.answer.is_some() {
             QuestionOutcome::Answered
@@ -55,6 +61,10 @@ pub struct TurnState {
     pub pending_answer: Option<String>,
     pub replying: bool,
     pub report_error: Option<String>,
+    /// The rubrics of the asked questions, by bank id.
+    pub rubrics: HashMap<i64, Rubric>,
+    /// The skill of each planned question, in plan order (empty before the start).
+    pub plan_skills: Vec<Option<i64>>,
 }
 
 pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
@@ -102,6 +112,28 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
         [interview_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    let bank_ids: Vec<i64> = asked.iter().filter_map(|q| q.question_bank_id).collect();
+    let rubrics = super::question_rubrics(conn, &bank_ids)?;
+    let plan_skills = match &plan {
+        Some(ids) => {
+            let skills: HashMap<i64, Option<i64>> = super::get_questions_by_ids(conn, ids)?
+                .into_iter()
+                .map(|q| (q.id, q.skill_id))
+                .collect();
+            // A planned question since deleted from the bank keeps its asked row's skill.
+            ids.iter()
+                .map(|id| {
+                    skills.get(id).copied().flatten().or_else(|| {
+                        asked
+                            .iter()
+                            .find(|q| q.question_bank_id == Some(*id))
+                            .and_then(|q| q.skill_id)
+                    })
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
     Ok(TurnState {
         interview,
         user_id,
@@ -111,6 +143,8 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
         pending_answer,
         replying,
         report_error,
+        rubrics,
+        plan_skills,
     })
 }
 
@@ -227,6 +261,9 @@ pub struct SkillRow {
     pub strengths: String,
     pub areas_for_improvement: String,
     pub summary: String,
+    /// Planned questions on the skill that were answered, and how many were planned.
+    pub answered: u32,
+    pub planned: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -234,6 +271,8 @@ pub struct QuestionRow {
     pub interview_question_id: String,
     pub rating: Option<u8>,
     pub note: String,
+    /// Indexes of the key points the answer showed; `None` when it was not judged.
+    pub covered: Option<Vec<usize>>,
 }
 
 /// Everything one turn changes, written at once by [`complete_turn`].
@@ -380,7 +419,8 @@ fn write_report(
         [interview_id],
     )?;
     conn.execute(
-        "UPDATE Interview_Questions SET rating = NULL, note = NULL WHERE interview_id = ?1",
+        "UPDATE Interview_Questions SET rating = NULL, note = NULL, key_points_covered = NULL
+         WHERE interview_id = ?1",
         [interview_id],
     )?;
     let rows = match report {
@@ -400,8 +440,8 @@ fn write_report(
     for s in &rows.skills {
         conn.prepare_cached(&format!(
             "INSERT INTO AI_Feedback (feedback_id, interview_id, skill_id, rating, strengths,
-                 areas_for_improvement, feedback_text, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW_SQL})"
+                 areas_for_improvement, feedback_text, answered, planned, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {NOW_SQL})"
         ))?
         .execute(params![
             uuid::Uuid::now_v7().to_string(),
@@ -410,14 +450,27 @@ fn write_report(
             s.rating,
             s.strengths,
             s.areas_for_improvement,
-            s.summary
+            s.summary,
+            s.answered,
+            s.planned
         ])?;
     }
     for q in &rows.questions {
+        // Stored 1-based, like the key points' positions.
+        let covered = q.covered.as_ref().map(|c| {
+            let positions: Vec<i64> = c.iter().map(|&i| i as i64 + 1).collect();
+            id_array(&positions)
+        });
         conn.execute(
-            "UPDATE Interview_Questions SET rating = ?3, note = ?4
+            "UPDATE Interview_Questions SET rating = ?3, note = ?4, key_points_covered = ?5
              WHERE interview_question_id = ?1 AND interview_id = ?2",
-            params![q.interview_question_id, interview_id, q.rating, q.note],
+            params![
+                q.interview_question_id,
+                interview_id,
+                q.rating,
+                q.note,
+                covered
+            ],
         )?;
     }
     Ok(())
@@ -465,7 +518,7 @@ pub fn recover_interrupted_turns(conn: &mut Connection) -> Result<usize> {
 pub fn load_report(conn: &Connection, interview_id: &str) -> Result<Option<Report>> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.skill_id, s.skill_name, s.description, f.rating, f.strengths,
-                f.areas_for_improvement, f.feedback_text
+                f.areas_for_improvement, f.feedback_text, f.answered, f.planned
          FROM AI_Feedback f JOIN Skills s ON s.skill_id = f.skill_id
          WHERE f.interview_id = ?1 ORDER BY s.skill_name",
     )?;
@@ -481,34 +534,67 @@ pub fn load_report(conn: &Connection, interview_id: &str) -> Result<Option<Repor
                 strengths: r.get(4)?,
                 areas_for_improvement: r.get(5)?,
                 summary: r.get(6)?,
+                answered: r.get(7)?,
+                planned: r.get(8)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     if skills.is_empty() {
         return Ok(None);
     }
-    let notes: Vec<(Option<u8>, Option<String>)> = conn
+    let notes: Vec<(Option<u8>, Option<String>, Option<String>)> = conn
         .prepare_cached(
-            "SELECT rating, note FROM Interview_Questions WHERE interview_id = ?1
-             ORDER BY order_in_interview",
+            "SELECT rating, note, key_points_covered FROM Interview_Questions
+             WHERE interview_id = ?1 ORDER BY order_in_interview",
         )?
-        .query_map([interview_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([interview_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let state = turn_state(conn, interview_id)?;
     let questions = state
         .asked
         .iter()
         .zip(notes)
-        .map(|(q, (rating, note))| QuestionReport {
-            order: q.order,
-            skill_name: q.skill_name.clone(),
-            text: q.text.clone(),
-            outcome: q.outcome(),
-            rating: rating.filter(|_| q.outcome() == QuestionOutcome::Answered),
-            note: note.unwrap_or_default(),
-            hints: q.hints,
-            follow_up: q.follow_up_asked,
+        .map(|(q, (rating, note, covered))| {
+            let rubric = q.question_bank_id.and_then(|id| state.rubrics.get(&id));
+            // An unanswered question missed every point; an answer the judge could not assess
+            // (another language) is not marked either way.
+            let covered = covered
+                .map(|c| parse_id_array(&c))
+                .or_else(|| (q.outcome() != QuestionOutcome::Answered).then(Vec::new));
+            let key_points = match (rubric, covered) {
+                (Some(r), Some(covered)) => r
+                    .key_points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, kp)| KeyPointResult {
+                        point: kp.point.clone(),
+                        covered: covered.contains(&(i as i64 + 1)),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            (
+                q,
+                rating,
+                note,
+                key_points,
+                rubric.map(|r| r.model_answer.clone()),
+            )
         })
+        .map(
+            |(q, rating, note, key_points, model_answer)| QuestionReport {
+                order: q.order,
+                skill_name: q.skill_name.clone(),
+                text: q.text.clone(),
+                outcome: q.outcome(),
+                rating: rating.filter(|_| q.outcome() == QuestionOutcome::Answered),
+                note: note.unwrap_or_default(),
+                hints: q.hints,
+                follow_up: q.follow_up_asked,
+                key_points,
+                model_answer: model_answer.filter(|m| !m.is_empty()),
+            },
+        )
         .collect();
     Ok(Some(Report { skills, questions }))
 }

@@ -301,3 +301,45 @@ pub fn db(s: &TestServer) -> rusqlite::Connection {
 pub fn count(s: &TestServer, sql: &str, id: &str) -> i64 {
     db(s).query_row(sql, [id], |r| r.get(0)).unwrap()
 }
+
+/// The bank's model answer to the interview's current question: an answer that shows its key
+/// points, so the interviewer moves on without a follow-up.
+pub fn strong_answer(s: &TestServer, interview_id: &str) -> String {
+    db(s)
+        .query_row(
+            "SELECT q.model_answer FROM Interview_Questions iq
+             JOIN Questions q ON q.question_id = iq.question_bank_id
+             WHERE iq.interview_id = ?1 ORDER BY iq.order_in_interview DESC LIMIT 1",
+            [interview_id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// The current question's probes and hint, as the bank has them.
+pub fn current_rubric(s: &TestServer, interview_id: &str) -> (Vec<String>, String) {
+    let conn = db(s);
+    let bank_id: i64 = conn
+        .query_row(
+            "SELECT question_bank_id FROM Interview_Questions WHERE interview_id = ?1
+             ORDER BY order_in_interview DESC LIMIT 1",
+            [interview_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let probes = conn
+        .prepare("SELECT probe_text FROM Question_Probes WHERE question_id = ?1")
+        .unwrap()
+        .query_map([bank_id], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let hint = conn
+        .query_row(
+            "SELECT hint FROM Questions WHERE question_id = ?1",
+            [bank_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (probes, hint)
+}
