@@ -870,16 +870,14 @@ pub fn is_function_word(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ai::fixtures::key_point;
     use crate::model::{KeyPoint, Probe};
 
     const QUESTION: &str = "Design a data structure for a least-recently-used cache with \
         constant-time get and put.";
 
     fn rubric() -> Rubric {
-        let kp = |point: &str, phrases: &[&str]| KeyPoint {
-            point: point.into(),
-            phrases: phrases.iter().map(|p| (*p).to_owned()).collect(),
-        };
+        let kp = key_point;
         Rubric {
             key_points: vec![
                 kp(

@@ -6,6 +6,8 @@
 //! ends (`live`); a provider only words the reply it is told to give and drafts the report,
 //! which `rules` then checks.
 
+#[cfg(test)]
+mod fixtures;
 pub mod judge;
 pub mod live;
 pub mod offline;

@@ -323,35 +323,14 @@ pub fn enforce(input: &ReportInput, mut rows: ReportRows) -> ReportRows {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Difficulty, KeyPoint, Probe};
+    use crate::ai::fixtures::{LRU_QUESTION, lru_rubric};
+    use crate::model::Difficulty;
 
     fn rubric() -> Rubric {
-        let kp = |point: &str, phrases: &[&str]| KeyPoint {
-            point: point.into(),
-            phrases: phrases.iter().map(|p| (*p).to_owned()).collect(),
-        };
-        Rubric {
-            key_points: vec![
-                kp(
-                    "A hash map for lookup",
-                    &["hash map", "hashmap", "dictionary"],
-                ),
-                kp("A doubly linked list for order", &["linked list", "deque"]),
-                kp(
-                    "Evict the least recent entry",
-                    &["evict", "remove the tail"],
-                ),
-            ],
-            model_answer: "A hash map plus a doubly linked list; evict from the tail.".into(),
-            hint: "Which structure keeps an order you can change cheaply?".into(),
-            probes: vec![Probe {
-                text: "What do you remove when the cache is full?".into(),
-                key_point: 2,
-            }],
-        }
+        lru_rubric()
     }
 
-    const QUESTION: &str = "Design a least-recently-used cache with constant-time get and put.";
+    const QUESTION: &str = LRU_QUESTION;
     const GOOD: &str = "A hash map from key to a node in a doubly linked list; on every get the \
         node moves to the head, and when the cache is full we evict the tail.";
 

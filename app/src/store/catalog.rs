@@ -40,6 +40,16 @@ fn question_from_row(row: &Row<'_>) -> rusqlite::Result<Question> {
     })
 }
 
+/// The columns [`question_from_row`] reads, with the type tag checked against the statement's
+/// parameter `type_param` (e.g. `"?2"`; NULL tags nothing).
+fn question_columns(type_param: &str) -> String {
+    format!(
+        "q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme,
+         EXISTS(SELECT 1 FROM Question_Interview_Types qt
+                WHERE qt.question_id = q.question_id AND qt.interview_type_id = {type_param})"
+    )
+}
+
 /// All interview types, by name.
 pub fn get_interview_types(conn: &Connection) -> Result<Vec<InterviewType>> {
     let mut stmt = conn.prepare_cached(
@@ -234,12 +244,11 @@ pub fn get_questions_by_interview_type_and_skill_ids(
              SELECT value FROM json_each(?1) WHERE ?1 IS NOT NULL
              UNION SELECT skill_id FROM suggested WHERE ?1 IS NULL
          )
-         SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme,
-                EXISTS(SELECT 1 FROM Question_Interview_Types qt
-                       WHERE qt.question_id = q.question_id AND qt.interview_type_id = ?2)
+         SELECT {}
          FROM Questions q
          WHERE q.skill_id IN chosen
-         ORDER BY q.skill_id NOT IN suggested, q.skill_id, {DIFFICULTY_RANK_SQL}, q.question_id"
+         ORDER BY q.skill_id NOT IN suggested, q.skill_id, {DIFFICULTY_RANK_SQL}, q.question_id",
+        question_columns("?2")
     ))?;
     let rows = stmt.query_map(params![chosen, interview_type_id], question_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -281,14 +290,13 @@ pub fn sample_questions(
     let start = lowest + (seed % span) as i64;
     let excluded = id_array(exclude);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme,
-                EXISTS(SELECT 1 FROM Question_Interview_Types qt
-                       WHERE qt.question_id = q.question_id AND qt.interview_type_id = ?7)
+        "SELECT {}
          FROM Questions q
          WHERE skill_id = ?1 {level_sql}
            AND question_id >= ?3 AND question_id < ?4
            AND question_id NOT IN (SELECT value FROM json_each(?5))
-         ORDER BY question_id LIMIT ?6"
+         ORDER BY question_id LIMIT ?6",
+        question_columns("?7")
     ))?;
     let mut read = |from: i64, to: i64, n: usize| -> Result<Vec<Question>> {
         let rows = stmt.query_map(
@@ -366,14 +374,12 @@ pub fn question_candidates(
         }
         out.extend(got);
         if whole && !recent.is_empty() {
-            let mut met = conn.prepare_cached(
-                "SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme,
-                        EXISTS(SELECT 1 FROM Question_Interview_Types qt
-                               WHERE qt.question_id = q.question_id
-                                 AND qt.interview_type_id = ?3)
+            let mut met = conn.prepare_cached(&format!(
+                "SELECT {}
                  FROM json_each(?2) AS r JOIN Questions q ON q.question_id = r.value
                  WHERE q.skill_id = ?1",
-            )?;
+                question_columns("?3")
+            ))?;
             let rows = met.query_map(
                 params![skill, id_array(recent), interview_type_id],
                 question_from_row,
@@ -398,11 +404,12 @@ pub fn question_candidates(
 
 /// Questions by id, in the order of `ids`; ids that are not in the bank are left out.
 pub fn get_questions_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Question>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme, 0
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {}
          FROM json_each(?1) AS wanted JOIN Questions q ON q.question_id = wanted.value
          ORDER BY wanted.key",
-    )?;
+        question_columns("NULL")
+    ))?;
     let rows = stmt.query_map([id_array(ids)], question_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

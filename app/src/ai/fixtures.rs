@@ -1,0 +1,36 @@
+//! Test fixtures shared by the AI module's tests: a question about an LRU cache and a small
+//! rubric for it.
+
+use crate::model::{KeyPoint, Probe, Rubric};
+
+pub const LRU_QUESTION: &str = "Design a least-recently-used cache with constant-time get and put.";
+
+pub fn key_point(point: &str, phrases: &[&str]) -> KeyPoint {
+    KeyPoint {
+        point: point.into(),
+        phrases: phrases.iter().map(|p| (*p).to_owned()).collect(),
+    }
+}
+
+/// Three key points; the probe draws out the third (eviction).
+pub fn lru_rubric() -> Rubric {
+    Rubric {
+        key_points: vec![
+            key_point(
+                "A hash map for lookup",
+                &["hash map", "hashmap", "dictionary"],
+            ),
+            key_point("A doubly linked list for order", &["linked list", "deque"]),
+            key_point(
+                "Evict the least recent entry",
+                &["evict", "remove the tail"],
+            ),
+        ],
+        model_answer: "A hash map plus a doubly linked list; evict from the tail.".into(),
+        hint: "Which structure keeps an order you can change cheaply?".into(),
+        probes: vec![Probe {
+            text: "What do you remove when the cache is full?".into(),
+            key_point: 2,
+        }],
+    }
+}
