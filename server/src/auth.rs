@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use app::auth::{self, AuthError};
-use app::validate::{AccountError, local_path};
+use app::validate::{self, AccountError, MAX_EMAIL_CHARS, USERNAME_CHARS, local_path};
 use axum::Extension;
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
@@ -31,8 +31,24 @@ pub struct RegisterForm {
     next: String,
 }
 
+/// The largest account form accepted (413 above it): generous for the longest valid fields.
+pub const MAX_FORM_BYTES: usize = 8 * 1024;
+
+/// The longest `next` kept: longer ones are dropped rather than echoed into a header.
+const MAX_NEXT_CHARS: usize = 512;
+
 fn after_sign_in(next: &str) -> Redirect {
     Redirect::to(local_path(next).unwrap_or("/"))
+}
+
+/// A field is echoed back to the form only when it is within its limit, so an oversized value
+/// never reaches a `Location` header.
+fn echo(value: &str, max_chars: usize) -> &str {
+    if value.chars().count() <= max_chars {
+        value
+    } else {
+        ""
+    }
 }
 
 /// Back to a form with an error code and the fields worth keeping (never the password).
@@ -58,15 +74,36 @@ fn internal(e: impl std::fmt::Display) -> Response {
         .into_response()
 }
 
+/// Every password hasher is busy: refused at once, to be retried in a moment.
+fn busy() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(axum::http::header::RETRY_AFTER, "1")],
+        "The server is busy checking passwords. Please try again in a moment.",
+    )
+        .into_response()
+}
+
+fn failed(e: AuthError, page: &str, keep: &[(&str, &str)]) -> Response {
+    match e {
+        AuthError::Account(e) => back_to(page, e, keep, &[]),
+        AuthError::Busy => busy(),
+        AuthError::Store(e) => internal(e),
+    }
+}
+
 pub async fn register(
     State(state): State<AppState>,
     session: Session,
     Form(form): Form<RegisterForm>,
 ) -> Response {
     let keep = [
-        ("username", form.username.trim()),
-        ("email", form.email.trim()),
-        ("next", form.next.as_str()),
+        (
+            "username",
+            echo(form.username.trim(), *USERNAME_CHARS.end()),
+        ),
+        ("email", echo(form.email.trim(), MAX_EMAIL_CHARS)),
+        ("next", echo(&form.next, MAX_NEXT_CHARS)),
     ];
     match auth::register(&state.db, &form.username, &form.email, &form.password).await {
         Ok(user) => {
@@ -76,8 +113,7 @@ pub async fn register(
             tracing::info!(user = %user.id, "registered");
             after_sign_in(&form.next).into_response()
         }
-        Err(AuthError::Account(e)) => back_to("/register", e, &keep, &[]),
-        Err(AuthError::Store(e)) => internal(e),
+        Err(e) => failed(e, "/register", &keep),
     }
 }
 
@@ -88,44 +124,46 @@ pub async fn sign_in(
     session: Session,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let account_key = format!("user:{}", form.username.trim().to_lowercase());
-    let address_key = format!(
-        "ip:{}",
-        connect
-            .map(|Extension(ConnectInfo(a))| a.ip().to_string())
-            .unwrap_or_default()
-    );
-    let keys = [account_key.clone(), address_key];
-    let keep = [
-        ("username", form.username.trim()),
-        ("next", form.next.as_str()),
-    ];
+    let next = echo(&form.next, MAX_NEXT_CHARS);
+    // A name no account can have is refused before it is logged, counted or echoed.
+    let Ok(username) = validate::username(&form.username) else {
+        return back_to(
+            "/signin",
+            AccountError::WrongCredentials,
+            &[("next", next)],
+            &[],
+        );
+    };
+    let account = username.to_lowercase();
+    let address = connect
+        .map(|Extension(ConnectInfo(a))| a.ip().to_string())
+        .unwrap_or_default();
+    let keep = [("username", username.as_str()), ("next", next)];
 
-    if let Some(wait) = state.throttle.retry_after(&keys) {
-        tracing::warn!(account = %account_key, "sign-in throttled");
-        let seconds = wait.as_secs() + 1;
+    if let Err(wait) = state.throttle.begin(&account, &address) {
+        tracing::warn!(account = %account, "sign-in throttled");
         return back_to(
             "/signin",
             AccountError::TooManyAttempts,
             &keep,
-            &[("retry", seconds.to_string())],
+            &[("retry", (wait.as_secs() + 1).to_string())],
         );
     }
-    match auth::verify_credentials(&state.db, &form.username, &form.password).await {
+    match auth::verify_credentials(&state.db, &username, &form.password).await {
         Ok(user) => {
-            state.throttle.record_success(&account_key);
+            state.throttle.succeeded(&account, &address);
             if let Err(e) = auth::start_session(&session, &user).await {
                 return internal(e);
             }
             tracing::info!(user = %user.id, "signed in");
             after_sign_in(&form.next).into_response()
         }
-        Err(AuthError::Account(e)) => {
-            state.throttle.record_failure(&keys);
-            tracing::info!(account = %account_key, "sign-in failed");
-            back_to("/signin", e, &keep, &[])
+        Err(e) => {
+            if matches!(e, AuthError::Account(_)) {
+                tracing::info!(account = %account, "sign-in failed");
+            }
+            failed(e, "/signin", &keep)
         }
-        Err(AuthError::Store(e)) => internal(e),
     }
 }
 

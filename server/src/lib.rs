@@ -14,7 +14,7 @@ use app::store::Db;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRef, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -148,8 +148,14 @@ pub async fn app(
     let router = Router::new()
         .nest("/api/v1", api_routes)
         .route("/healthz", get(health))
-        .route("/auth/register", post(auth::register))
-        .route("/auth/signin", post(auth::sign_in))
+        .route(
+            "/auth/register",
+            post(auth::register).layer(DefaultBodyLimit::max(auth::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/auth/signin",
+            post(auth::sign_in).layer(DefaultBodyLimit::max(auth::MAX_FORM_BYTES)),
+        )
         .route("/auth/signout", post(auth::sign_out))
         .route("/interviews/new", post(setup::create))
         .route("/interviews/{id}/edit", post(setup::edit))
@@ -167,6 +173,7 @@ pub async fn app(
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
         .layer(axum::middleware::from_fn(bad_arguments_are_400))
+        .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state);

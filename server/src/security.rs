@@ -7,7 +7,7 @@
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::sync::LazyLock;
 
 /// cargo-leptos's live reload talks over a websocket; allowed only under `cargo leptos watch`.
@@ -67,4 +67,47 @@ pub async fn headers(request: Request, next: Next) -> Response {
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
+}
+
+/// Refuses unsafe requests (anything but GET, HEAD, OPTIONS, TRACE) that a browser says come
+/// from another origin, with 403: login CSRF and cross-site changes, from other sites and from
+/// same-site neighbours (another port, a sibling subdomain) alike.
+///
+/// Browsers send `Sec-Fetch-Site`; it is trusted when present ("same-origin" and "none" — typed
+/// or bookmarked — pass). Older browsers send only `Origin`, whose host must be this request's
+/// `Host`. A request with neither (curl, scripts, server-to-server) is not a browser acting for
+/// someone else and passes, so the JSON API and the forms keep working from the command line.
+pub async fn same_origin_only(request: Request, next: Next) -> Response {
+    use axum::http::{Method, StatusCode};
+    let method = request.method();
+    if matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    ) {
+        return next.run(request).await;
+    }
+    let h = request.headers();
+    let text = |name: header::HeaderName| h.get(name).and_then(|v| v.to_str().ok());
+    let cross = match text(header::HeaderName::from_static("sec-fetch-site")) {
+        Some(site) => !matches!(site, "same-origin" | "none"),
+        None => match text(header::ORIGIN) {
+            Some(origin) => {
+                let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+                origin_host.is_none() || origin_host != text(header::HOST)
+            }
+            None => false,
+        },
+    };
+    if !cross {
+        return next.run(request).await;
+    }
+    let path = request.uri().path().to_owned();
+    tracing::warn!(method = %request.method(), path = %path.escape_debug(), "cross-site request refused");
+    let message = "This request came from another site, so it was refused.";
+    if path.starts_with("/api/") {
+        let body = serde_json::json!({"error": {"code": "cross_site", "message": message}});
+        (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+    } else {
+        (StatusCode::FORBIDDEN, message).into_response()
+    }
 }

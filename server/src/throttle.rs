@@ -63,28 +63,43 @@ impl Throttle {
     }
 
     /// How long the caller must still wait before an attempt for any of `keys`, if at all.
-    pub fn retry_after(&self, keys: &[String]) -> Option<Duration> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+    fn wait(&self, entries: &HashMap<String, Entry>, keys: &[&str]) -> Option<Duration> {
         keys.iter()
-            .filter_map(|k| entries.get(k))
+            .filter_map(|k| entries.get(*k))
             .filter(|e| e.last.elapsed() < self.policy.forget_after)
             .filter_map(|e| self.delay_after(e.failures).checked_sub(e.last.elapsed()))
             .filter(|d| !d.is_zero())
             .max()
     }
 
-    pub fn record_failure(&self, keys: &[String]) {
+    /// Starts a sign-in for `account` from `address`: either the wait still owed, or the go
+    /// ahead — in which case the attempt is already counted as a failure, so that guesses sent
+    /// together after a wait get one check between them, not one each. A right password takes
+    /// it back with [`Throttle::succeeded`].
+    ///
+    /// Three counts: the address (guesses at any account), the account from this address, and
+    /// the account from everywhere. The account-wide count only slows addresses that have
+    /// themselves failed on the account, so nobody can lock the owner out: from an address
+    /// that has not failed, the owner's password is always checked. A guesser spread over many
+    /// addresses gets `free_failures` tries from each before each is slowed, and the
+    /// account-wide count then slows each of them further.
+    pub fn begin(&self, account: &str, address: &str) -> Result<(), Duration> {
+        let keys = Keys::new(account, address);
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= MAX_ENTRIES {
-            let forget = self.policy.forget_after;
-            entries.retain(|_, e| e.last.elapsed() < forget);
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
-            }
+        let failed_here = entries
+            .get(&keys.account_here)
+            .is_some_and(|e| e.failures > 0 && e.last.elapsed() < self.policy.forget_after);
+        let mut applies = vec![keys.address.as_str(), keys.account_here.as_str()];
+        if failed_here {
+            applies.push(keys.account.as_str());
         }
+        if let Some(wait) = self.wait(&entries, &applies) {
+            return Err(wait);
+        }
+        self.make_room(&mut entries);
         let now = Instant::now();
-        for key in keys {
-            let entry = entries.entry(key.clone()).or_insert(Entry {
+        for key in keys.all() {
+            let entry = entries.entry(key.to_owned()).or_insert(Entry {
                 failures: 0,
                 last: now,
             });
@@ -94,13 +109,50 @@ impl Throttle {
             entry.failures += 1;
             entry.last = now;
         }
+        Ok(())
     }
 
-    /// A successful sign-in clears the account's failures (not the address's: one right
-    /// password must not reset the count for guesses at other accounts).
-    pub fn record_success(&self, key: &str) {
+    /// The password was right: the account's counts are cleared, and the address's count
+    /// loses the attempt `begin` put on it (not more: one right password must not reset the
+    /// count for guesses at other accounts).
+    pub fn succeeded(&self, account: &str, address: &str) {
+        let keys = Keys::new(account, address);
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.remove(key);
+        entries.remove(&keys.account);
+        entries.remove(&keys.account_here);
+        if let Some(e) = entries.get_mut(&keys.address) {
+            e.failures = e.failures.saturating_sub(1);
+        }
+    }
+
+    fn make_room(&self, entries: &mut HashMap<String, Entry>) {
+        if entries.len() + 3 >= MAX_ENTRIES {
+            let forget = self.policy.forget_after;
+            entries.retain(|_, e| e.last.elapsed() < forget);
+            if entries.len() + 3 >= MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+    }
+}
+
+struct Keys {
+    address: String,
+    account_here: String,
+    account: String,
+}
+
+impl Keys {
+    fn new(account: &str, address: &str) -> Keys {
+        Keys {
+            address: format!("ip:{address}"),
+            account_here: format!("user:{account}@{address}"),
+            account: format!("user:{account}"),
+        }
+    }
+
+    fn all(&self) -> [&str; 3] {
+        [&self.address, &self.account_here, &self.account]
     }
 }
 
@@ -128,43 +180,60 @@ mod tests {
     }
 
     #[test]
-    fn waits_apply_per_key_and_success_clears_the_account() {
+    fn waits_apply_per_address_and_per_account_and_success_clears_the_account() {
         let t = Throttle::new(policy());
-        let keys = ["user:ada".to_owned(), "ip:10.0.0.1".to_owned()];
         for _ in 0..3 {
-            assert_eq!(t.retry_after(&keys), None);
-            t.record_failure(&keys);
+            assert_eq!(t.begin("ada", "10.0.0.1"), Ok(()));
         }
-        let wait = t.retry_after(&keys).expect("throttled after 3 failures");
+        let wait = t
+            .begin("ada", "10.0.0.1")
+            .expect_err("slowed after 3 failures");
         assert!(wait <= Duration::from_millis(200));
-        // Another account from the same address waits too; the same account elsewhere too.
-        assert!(
-            t.retry_after(&["user:bob".into(), "ip:10.0.0.1".into()])
-                .is_some()
-        );
-        assert!(
-            t.retry_after(&["user:ada".into(), "ip:10.0.0.2".into()])
-                .is_some()
-        );
-        assert_eq!(
-            t.retry_after(&["user:bob".into(), "ip:10.0.0.2".into()]),
-            None
-        );
-
+        // Another account from the same address waits too.
+        assert!(t.begin("bob", "10.0.0.1").is_err());
         std::thread::sleep(Duration::from_millis(220));
         assert_eq!(
-            t.retry_after(&keys),
-            None,
+            t.begin("ada", "10.0.0.1"),
+            Ok(()),
             "the wait is short, not a lock-out"
         );
-
-        t.record_success("user:ada");
-        assert_eq!(t.retry_after(&["user:ada".into()]), None);
-        assert!(t.retry_after(&["ip:10.0.0.1".into()]).is_none());
-        t.record_failure(&keys);
-        assert!(
-            t.retry_after(&["ip:10.0.0.1".into()]).is_some(),
-            "the address keeps its count"
+        t.succeeded("ada", "10.0.0.1");
+        let entries = t.entries.lock().unwrap();
+        assert!(!entries.contains_key("user:ada") && !entries.contains_key("user:ada@10.0.0.1"));
+        assert_eq!(
+            entries["ip:10.0.0.1"].failures, 3,
+            "the address keeps its earlier count"
         );
+    }
+
+    #[test]
+    fn a_burst_after_the_wait_gets_one_check() {
+        let t = Throttle::new(policy());
+        for _ in 0..3 {
+            t.begin("ada", "10.0.0.1").unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(220));
+        let allowed = (0..16)
+            .filter(|_| t.begin("ada", "10.0.0.1").is_ok())
+            .count();
+        assert_eq!(allowed, 1);
+    }
+
+    #[test]
+    fn guesses_from_elsewhere_never_lock_the_owner_out() {
+        let t = Throttle::new(policy());
+        // An attacker fails many times on ada's account from several addresses.
+        for n in 0..12 {
+            let _ = t.begin("ada", &format!("10.6.6.{}", n % 4));
+        }
+        assert!(
+            t.begin("ada", "10.6.6.1").is_err(),
+            "the attacker is slowed"
+        );
+        // The owner, from an address that has not failed, is checked at once, every time.
+        for _ in 0..5 {
+            assert_eq!(t.begin("ada", "192.0.2.7"), Ok(()));
+            t.succeeded("ada", "192.0.2.7");
+        }
     }
 }

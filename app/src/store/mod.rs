@@ -140,7 +140,15 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
 pub struct Db {
     readers: r2d2::Pool<SqliteConnectionManager>,
     writer: Arc<Mutex<Connection>>,
+    /// Callers wait here, as tasks, for a connection: a blocking thread is taken only once one
+    /// is free. Without them a burst of requests became one blocking thread each (each with its
+    /// stack and allocator arena), all waiting on four connections.
+    read_slots: Arc<tokio::sync::Semaphore>,
+    write_slot: Arc<tokio::sync::Semaphore>,
 }
+
+/// Read-only connections in the pool.
+const READERS: u32 = 4;
 
 impl Db {
     /// Opens (creating if needed) the database file, applies migrations and starts the pool.
@@ -158,12 +166,14 @@ impl Db {
                 c.pragma_update(None, "query_only", "ON")
             });
         let readers = r2d2::Pool::builder()
-            .max_size(4)
+            .max_size(READERS)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
         Ok(Db {
             readers,
             writer: Arc::new(Mutex::new(writer)),
+            read_slots: Arc::new(tokio::sync::Semaphore::new(READERS as usize)),
+            write_slot: Arc::new(tokio::sync::Semaphore::new(1)),
         })
     }
 
@@ -177,6 +187,7 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         let pool = self.readers.clone();
+        let _slot = acquire(&self.read_slots).await?;
         run_blocking(move || {
             let conn = pool.get()?;
             let snapshot = conn.unchecked_transaction()?;
@@ -194,6 +205,7 @@ impl Db {
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     {
         let writer = self.writer.clone();
+        let _slot = acquire(&self.write_slot).await?;
         run_blocking(move || {
             // A panic while holding the lock poisons it; the connection itself is still sound
             // (any open transaction was rolled back when it was dropped).
@@ -202,6 +214,13 @@ impl Db {
         })
         .await
     }
+}
+
+async fn acquire(slots: &tokio::sync::Semaphore) -> Result<tokio::sync::SemaphorePermit<'_>> {
+    slots
+        .acquire()
+        .await
+        .map_err(|_| StoreError::Internal("the store is closed".into()))
 }
 
 async fn run_blocking<T: Send + 'static>(

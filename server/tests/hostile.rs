@@ -1,0 +1,209 @@
+//! Hostile traffic over real HTTP: requests forged by other sites, oversized fields, bursts of
+//! password guesses and floods of sign-ins.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+
+/// Posts the sign-in form as a browser on `site` would, with the headers it sends.
+async fn forged_sign_in(s: &TestServer, headers: &[(&str, &str)]) -> reqwest::Response {
+    let c = browser();
+    let mut req = c
+        .post(s.url("/auth/signin"))
+        .form(&[("username", "mallory"), ("password", PASSWORD)]);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn another_site_cannot_sign_a_visitor_in_or_make_changes() {
+    let s = start().await;
+    let attacker = browser();
+    register(&s, &attacker, "mallory", PASSWORD).await;
+    let host = s.base.trim_start_matches("http://").to_owned();
+    let other_port = format!("http://{}:1", host.split(':').next().unwrap());
+
+    // Login CSRF: the attacker's page posts its own credentials from the victim's browser.
+    for headers in [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("origin", "https://evil.example")],
+        vec![("origin", other_port.as_str())],
+        vec![("origin", "null")],
+    ] {
+        let resp = forged_sign_in(&s, &headers).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{headers:?}");
+        assert_eq!(session_cookie(&resp), None, "no session for {headers:?}");
+    }
+    // The same form from the site itself, from a typed address, or from a script works.
+    let own_origin = s.base.clone();
+    for headers in [
+        vec![("sec-fetch-site", "same-origin")],
+        vec![("sec-fetch-site", "none")],
+        vec![("origin", own_origin.as_str())],
+        vec![],
+    ] {
+        let resp = forged_sign_in(&s, &headers).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{headers:?}");
+        assert!(session_cookie(&resp).is_some(), "{headers:?}");
+    }
+
+    // A signed-in victim: server functions, the JSON API and form posts refuse cross-site
+    // writes, and nothing changes.
+    let victim = browser();
+    register(&s, &victim, "victim", PASSWORD).await;
+    let created = victim
+        .post(s.url("/api/v1/interviews"))
+        .header("sec-fetch-site", "cross-site")
+        .json(&serde_json::json!({"title": "Forged", "interview_type_id": 1, "skill_ids": [1]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::FORBIDDEN);
+    let body: serde_json::Value = created.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "cross_site");
+    let forged_fn = victim
+        .post(s.url("/fn/setup_interview"))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("input[title]", "Forged"),
+            ("input[interview_type_id]", "1"),
+            ("input[skill_ids][0]", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged_fn.status(), StatusCode::FORBIDDEN);
+    let signed_out = victim
+        .post(s.url("/auth/signout"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), StatusCode::FORBIDDEN);
+    assert_eq!(who(&s, &victim).await.as_deref(), Some("victim"));
+    let list = victim
+        .get(s.url("/api/v1/interviews"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::OK, "reading is not refused");
+    let list: serde_json::Value = list.json().await.unwrap();
+    assert_eq!(
+        list["total"], 0,
+        "the forged interview was not created: {list}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn oversized_and_forged_fields_are_refused_before_they_are_logged_or_echoed() {
+    let s = start().await;
+    let c = browser();
+    // A megabyte-long name never gets in.
+    let huge = "a".repeat(1 << 20);
+    let resp = sign_in(&s, &c, &huge, PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Names no account can have — too long, or with a line break that would forge a log line
+    // — are turned away without being echoed.
+    for name in [
+        "b".repeat(200),
+        "ada\n2026-01-01 INFO forged line".to_owned(),
+    ] {
+        let resp = sign_in(&s, &c, &name, PASSWORD).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let to = location(&resp);
+        assert!(to.starts_with("/signin?error=wrong_credentials"), "{to}");
+        assert!(
+            to.len() < 100 && !to.contains("forged") && !to.contains("bbbb"),
+            "{to}"
+        );
+    }
+    let long_next = format!("/interviews?{}", "x".repeat(5000));
+    let resp = c
+        .post(s.url("/auth/register"))
+        .form(&[
+            ("username", "c".repeat(300).as_str()),
+            ("password", "short"),
+            ("next", long_next.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let to = location(&resp);
+    assert!(to.starts_with("/register?error=username_length"), "{to}");
+    assert!(to.len() < 100, "nothing oversized is echoed: {}", to.len());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn guesses_sent_together_after_the_wait_get_one_check() {
+    let s = start_with(server::AppOptions {
+        throttle: server::throttle::ThrottlePolicy {
+            free_failures: 2,
+            base_delay: std::time::Duration::from_millis(300),
+            max_delay: std::time::Duration::from_secs(5),
+            forget_after: std::time::Duration::from_secs(60),
+        },
+        ..default_options()
+    })
+    .await;
+    let owner = browser();
+    register(&s, &owner, "ada", PASSWORD).await;
+    let guesser = browser();
+    for _ in 0..2 {
+        let to = location(&sign_in(&s, &guesser, "ada", "wrong guess 1234").await);
+        assert!(to.contains("wrong_credentials"), "{to}");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    // Sixteen guesses at once, the right one among them.
+    let guesses: Vec<String> = (0..16)
+        .map(|n| {
+            if n == 9 {
+                PASSWORD.to_owned()
+            } else {
+                format!("wrong guess {n:04}")
+            }
+        })
+        .collect();
+    let answers = futures::future::join_all(guesses.iter().map(|g| {
+        let c = browser();
+        let s = &s;
+        async move { location(&sign_in(s, &c, "ada", g).await) }
+    }))
+    .await;
+    let checked = answers
+        .iter()
+        .filter(|to| !to.contains("too_many_attempts"))
+        .count();
+    assert_eq!(checked, 1, "{answers:?}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_registrations_all_succeed() {
+    let s = start().await;
+    let results = futures::future::join_all((0..64).map(|n| {
+        let s = &s;
+        async move {
+            let c = browser();
+            let resp = register(s, &c, &format!("user{n:02}"), PASSWORD).await;
+            (resp.status(), location(&resp), who(s, &c).await)
+        }
+    }))
+    .await;
+    for (n, (status, to, user)) in results.iter().enumerate() {
+        assert_eq!(*status, StatusCode::SEE_OTHER, "{n}: {to}");
+        assert_eq!(to, "/interviews", "{n}");
+        assert_eq!(user.as_deref(), Some(format!("user{n:02}").as_str()));
+    }
+    let accounts: i64 = db(&s)
+        .query_row("SELECT count(*) FROM Users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(accounts, 64);
+    s.stop().await;
+}
