@@ -45,8 +45,14 @@ test('the page hydrates and choosing a type highlights its suggested skills', as
   expect(errors).toEqual([]);
 });
 
-test('an unknown address answers 404 with a page that says so', async ({ page }) => {
+test('an unknown address answers 404 with a page that says so, and it hydrates', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   const response = await page.goto('/no/such/page');
   expect(response.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  // Its inline hydration script carries the CSP nonce, so the page comes alive.
+  await expect(page.locator('section.not-found')).toHaveAttribute('data-hydrated', 'true');
+  expect(errors).toEqual([]);
 });

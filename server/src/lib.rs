@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod reply;
 pub mod security;
+pub mod sessions;
 pub mod setup;
 pub mod telemetry;
 pub mod throttle;
@@ -22,14 +23,13 @@ use axum::routing::{get, post};
 use config::Config;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use std::net::SocketAddr;
+use sessions::DbSessionStore;
 use std::path::Path;
 use std::sync::Arc;
 use throttle::{Throttle, ThrottlePolicy};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_rusqlite_store::RusqliteStore;
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -65,41 +65,28 @@ pub fn leptos_options(settings_file: &Path) -> Result<LeptosOptions, String> {
     })
 }
 
-/// Sessions live in the same SQLite file as everything else, so they survive a restart.
-async fn session_layer(
-    database: &Path,
-    secure: bool,
-) -> Result<SessionManagerLayer<RusqliteStore>, String> {
-    let conn = tokio_rusqlite::Connection::open(database)
-        .await
-        .map_err(|e| format!("cannot open the session store: {e}"))?;
-    // The store has its own connection; wait for our writer rather than failing when busy.
-    conn.call(|c| c.busy_timeout(std::time::Duration::from_secs(5)))
-        .await
-        .map_err(|e| format!("cannot configure the session store: {e}"))?;
-    let store = RusqliteStore::new(conn);
-    store
-        .migrate()
-        .await
-        .map_err(|e| format!("cannot prepare the session table: {e}"))?;
+/// Sessions live in the same SQLite file as everything else, so they survive a restart, and
+/// are written through the app's own `Db` (`sessions::DbSessionStore`).
+fn session_layer(db: &Db, secure: bool) -> SessionManagerLayer<DbSessionStore> {
+    let store = DbSessionStore::new(db.clone());
     tokio::spawn({
         use tower_sessions::ExpiredDeletion;
         let store = store.clone();
         async move {
-            if let Err(e) = store
-                .continuously_delete_expired(tokio::time::Duration::from_secs(3600))
-                .await
-            {
-                tracing::error!(error = %e, "expired-session clean-up stopped");
+            loop {
+                if let Err(e) = store.delete_expired().await {
+                    tracing::error!(error = %e, "expired-session clean-up failed");
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
             }
         }
     });
-    Ok(SessionManagerLayer::new(store)
+    SessionManagerLayer::new(store)
         .with_name("pp_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(14))))
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)))
 }
 
 /// The route list, generated once per process. While Leptos generates it, it suppresses
@@ -133,7 +120,7 @@ pub async fn app(
         );
     }
     let live = Live::new(db.clone(), options.interviewer.provider()?);
-    let sessions = session_layer(database, options.secure_cookies).await?;
+    let sessions = session_layer(&db, options.secure_cookies);
     let state = AppState {
         leptos_options,
         db: db.clone(),
@@ -144,6 +131,7 @@ pub async fn app(
     let shell_options = state.leptos_options.clone();
     let context_db = state.db.clone();
     let context_live = state.live.clone();
+    let (fallback_db, fallback_live) = (state.db.clone(), state.live.clone());
     let (api_routes, _) = api::routes();
     let router = Router::new()
         .nest("/api/v1", api_routes)
@@ -170,11 +158,26 @@ pub async fn app(
             },
             move || shell(shell_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The 404 page is a page too: it gets the context and the CSP nonce its hydration
+        // script needs.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || {
+                provide_context(fallback_db.clone());
+                provide_context(fallback_live.clone());
+                security::page_csp();
+            },
+            shell,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(bad_arguments_are_400))
         .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(axum::middleware::from_fn(security::headers))
+        // A handler that panics answers 500 (and the panic is logged); the connection and the
+        // server go on.
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     Ok((router, db))
@@ -209,26 +212,125 @@ async fn health(State(db): State<Db>) -> (StatusCode, &'static str) {
     }
 }
 
-/// Serves `router` on `listener`, with client addresses for the sign-in throttle.
+/// Limits of the connection loop.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// A client must send a request's headers within this time, also the next request on an
+    /// idle kept-alive connection; otherwise the connection is closed. Half-open and idle
+    /// connections cannot pile up. A response being streamed (a reply) is not affected.
+    pub header_read_timeout: std::time::Duration,
+    /// Connections served at once; more wait in the listen queue until one closes.
+    pub max_connections: usize,
+    /// How long shutdown waits for open connections (streams) before it stops anyway.
+    pub shutdown_grace: std::time::Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(10),
+            max_connections: 1024,
+            shutdown_grace: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
+/// Serves `router` on `listener` with the default [`ConnectionLimits`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    // No Nagle: a streamed reply is many small writes, and Nagle with delayed ACKs holds some
-    // of them back for ~40 ms (measured by benches/stream.rs).
-    let listener = listener.tap_io(|tcp| {
+    serve_with(listener, router, ConnectionLimits::default(), shutdown).await
+}
+
+/// Serves `router` on `listener`: each connection with its client address (for the sign-in
+/// slowdown), no Nagle, a header-read timeout, at most `max_connections` at once, and a
+/// graceful shutdown.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.header_read_timeout)
+        .keep_alive_timeout(limits.header_read_timeout);
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
+        let (tcp, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // No Nagle: a streamed reply is many small writes, and Nagle with delayed ACKs holds
+        // some of them back for ~40 ms (measured by benches/stream.rs).
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::warn!(error = %e, "cannot set TCP_NODELAY");
         }
-    });
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+        let service = router.clone().map_request(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(addr));
+                req
+            },
+        );
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
+        tokio::spawn(async move {
+            // The first bytes tell HTTP/1 from HTTP/2, and no timer runs while they are awaited:
+            // a client that connects and says nothing is closed here.
+            // (`peek`, not `readable`: readiness can be reported before any byte arrives.)
+            let mut first = [0u8; 1];
+            if !matches!(
+                tokio::time::timeout(limits.header_read_timeout, tcp.peek(&mut first)).await,
+                Ok(Ok(1))
+            ) {
+                drop(slot);
+                return;
+            }
+            let connection = builder.serve_connection_with_upgrades(
+                TokioIo::new(tcp),
+                TowerToHyperService::new(service),
+            );
+            if let Err(e) = watcher.watch(connection.into_owned()).await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open at shutdown were closed");
+    }
+    Ok(())
 }
 
 /// Opens the store and serves until Ctrl-C or SIGTERM.

@@ -119,8 +119,9 @@ pub fn NotFound() -> impl IntoView {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
         resp.set_status(axum::http::StatusCode::NOT_FOUND);
     }
+    let hydrated = hydrated_signal();
     view! {
-        <section class="panel">
+        <section class="panel not-found" data-hydrated=move || hydrated.get().to_string()>
             <h1>"Not found"</h1>
             <p>"There is nothing at this address. "<a href="/">"Back to the start"</a></p>
         </section>

@@ -9,6 +9,7 @@
 mod catalog;
 mod interviews;
 mod messages;
+mod sessions;
 mod turns;
 mod users;
 
@@ -17,6 +18,7 @@ pub use interviews::*;
 pub use messages::*;
 /// The connection type store functions take, for callers that pass closures to [`Db`].
 pub use rusqlite::Connection;
+pub use sessions::*;
 pub use turns::*;
 pub use users::*;
 

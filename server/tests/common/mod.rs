@@ -7,7 +7,7 @@ pub mod mock_llm;
 use reqwest::header::{ACCEPT, LOCATION};
 use reqwest::{Client, Response, StatusCode, redirect};
 use server::throttle::ThrottlePolicy;
-use server::{AppOptions, app, leptos_options, serve};
+use server::{AppOptions, ConnectionLimits, app, leptos_options, serve_with};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -42,13 +42,30 @@ pub async fn start_with(options: AppOptions) -> TestServer {
 
 /// A server on an existing database file (to show what survives a restart).
 pub async fn start_on(database: &Path, options: AppOptions) -> TestServer {
+    start_limited(database, options, ConnectionLimits::default()).await
+}
+
+/// A server with its own connection limits, on a fresh database.
+pub async fn start_with_limits(options: AppOptions, limits: ConnectionLimits) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("test.sqlite3");
+    let mut s = start_limited(&database, options, limits).await;
+    s._dir = Some(dir);
+    s
+}
+
+async fn start_limited(
+    database: &Path,
+    options: AppOptions,
+    limits: ConnectionLimits,
+) -> TestServer {
     let leptos_options = leptos_options(Path::new("../Leptos.toml")).unwrap();
     let (router, _db) = app(leptos_options, database, options).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        serve(listener, router, async {
+        serve_with(listener, router, limits, async {
             let _ = stopped.await;
         })
         .await
