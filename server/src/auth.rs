@@ -3,15 +3,15 @@
 //! with an error code (never free text) and the non-secret fields on failure.
 
 use crate::AppState;
+use crate::limits::ClientAddr;
 use app::auth::{self, AuthError};
 use app::validate::{self, AccountError, MAX_EMAIL_CHARS, USERNAME_CHARS, local_path};
 use axum::Extension;
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use tower_sessions::Session;
 
 #[derive(Deserialize, Default)]
@@ -119,8 +119,8 @@ pub async fn register(
 
 pub async fn sign_in(
     State(state): State<AppState>,
-    // Absent when the router is driven without a socket (in-process tests).
-    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    // Absent when the router is driven without its middleware (in-process tests).
+    client: Option<Extension<ClientAddr>>,
     session: Session,
     Form(form): Form<SignInForm>,
 ) -> Response {
@@ -135,8 +135,9 @@ pub async fn sign_in(
         );
     };
     let account = username.to_lowercase();
-    let address = connect
-        .map(|Extension(ConnectInfo(a))| a.ip().to_string())
+    let address = client
+        .and_then(|Extension(ClientAddr(a))| a)
+        .map(|a| a.to_string())
         .unwrap_or_default();
     let keep = [("username", username.as_str()), ("next", next)];
 

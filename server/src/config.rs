@@ -35,6 +35,11 @@ pub struct Config {
     #[arg(long, env = "PP_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// Behind a reverse proxy that appends the client's address to X-Forwarded-For: take the
+    /// client address from there (its last entry) for the per-address limits.
+    #[arg(long, env = "PP_TRUST_PROXY")]
+    pub trust_proxy: bool,
+
     /// Create the demo account (see DEMO_USERNAME) at start-up if it does not exist.
     #[arg(long, env = "PP_DEMO_ACCOUNT")]
     pub demo_account: bool,

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod limits;
 pub mod reply;
 pub mod security;
 pub mod sessions;
@@ -38,6 +39,9 @@ pub struct AppState {
     pub db: Db,
     pub throttle: Arc<Throttle>,
     pub live: Live,
+    pub limits: Arc<limits::RateLimits>,
+    /// Take the client address from X-Forwarded-For (`--trust-proxy`).
+    pub trust_proxy: bool,
 }
 
 /// Settings of the running app that tests vary.
@@ -47,6 +51,8 @@ pub struct AppOptions {
     pub secure_cookies: bool,
     pub throttle: ThrottlePolicy,
     pub interviewer: config::Interviewer,
+    pub rates: limits::RatePolicy,
+    pub trust_proxy: bool,
 }
 
 /// Leptos settings: from the settings file when it exists (cargo-leptos's LEPTOS_* variables
@@ -126,7 +132,18 @@ pub async fn app(
         db: db.clone(),
         throttle: Arc::new(Throttle::new(options.throttle)),
         live: live.clone(),
+        limits: Arc::new(limits::RateLimits::new(options.rates)),
+        trust_proxy: options.trust_proxy,
     };
+    tokio::spawn({
+        let limits = state.limits.clone();
+        async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                limits.tidy();
+            }
+        }
+    });
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
     let context_db = state.db.clone();
@@ -171,9 +188,18 @@ pub async fn app(
             },
             shell,
         ))
+        // Inside the session layer: the limits are per signed-in user.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(bad_arguments_are_400))
         .layer(axum::middleware::from_fn(security::same_origin_only))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::client_addr,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         // A handler that panics answers 500 (and the panic is logged); the connection and the
         // server go on.
@@ -344,6 +370,8 @@ pub async fn run(config: Config) -> Result<(), String> {
         secure_cookies: config.secure_cookies,
         throttle: ThrottlePolicy::default(),
         interviewer: config.interviewer(),
+        rates: limits::RatePolicy::default(),
+        trust_proxy: config.trust_proxy,
     };
     let (router, db) = app(leptos_options, &config.database, options).await?;
     tracing::info!(database = %config.database.display(), "store ready, migrations applied");

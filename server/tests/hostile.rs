@@ -186,7 +186,17 @@ async fn guesses_sent_together_after_the_wait_get_one_check() {
 
 #[tokio::test]
 async fn concurrent_registrations_all_succeed() {
-    let s = start().await;
+    let s = start_with(server::AppOptions {
+        rates: server::limits::RatePolicy {
+            register: server::limits::Rate {
+                burst: 1000,
+                per: std::time::Duration::from_secs(60),
+            },
+            ..Default::default()
+        },
+        ..default_options()
+    })
+    .await;
     let results = futures::future::join_all((0..64).map(|n| {
         let s = &s;
         async move {
@@ -205,5 +215,127 @@ async fn concurrent_registrations_all_succeed() {
         .query_row("SELECT count(*) FROM Users", [], |r| r.get(0))
         .unwrap();
     assert_eq!(accounts, 64);
+    s.stop().await;
+}
+
+fn tight(model: u32, api: u32, register: u32, trust_proxy: bool) -> server::AppOptions {
+    let minute = std::time::Duration::from_secs(60);
+    let rate = |burst| server::limits::Rate { burst, per: minute };
+    server::AppOptions {
+        rates: server::limits::RatePolicy {
+            model: rate(model),
+            api: rate(api),
+            register: rate(register),
+        },
+        trust_proxy,
+        ..default_options()
+    }
+}
+
+#[tokio::test]
+async fn calls_that_make_the_interviewer_work_are_limited_per_user() {
+    let s = start_with(tight(3, 1000, 1000, false)).await;
+    let (ada, bob) = (browser(), browser());
+    register(&s, &ada, "ada", PASSWORD).await;
+    register(&s, &bob, "bob", PASSWORD).await;
+    let i = new_interview(&s, &ada, "Loop", 1, &[1, 2], 3).await;
+    turn_ok(&s, &ada, &i.id, "start", None).await;
+    turn_ok(&s, &ada, &i.id, "hint", None).await;
+    turn_ok(&s, &ada, &i.id, "skip", None).await;
+    let resp = ada
+        .post(s.url("/fn/take_turn"))
+        .form(&[("interview_id", i.id.as_str()), ("action", "skip")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=61).contains(&retry), "{retry}");
+    assert_eq!(
+        live(&s, &ada, &i.id).await.progress.current,
+        2,
+        "nothing happened"
+    );
+    // Another user is not held back by ada's calls.
+    let j = new_interview(&s, &bob, "Loop", 1, &[1, 2], 3).await;
+    turn_ok(&s, &bob, &j.id, "start", None).await;
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_json_api_is_limited_per_user_with_a_json_error() {
+    let s = start_with(tight(1000, 5, 1000, false)).await;
+    let ada = browser();
+    register(&s, &ada, "ada", PASSWORD).await;
+    for _ in 0..5 {
+        let resp = ada.get(s.url("/api/v1/skills")).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    let resp = ada.get(s.url("/api/v1/skills")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(resp.headers().contains_key("retry-after"));
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn registration_is_limited_per_address_and_a_trusted_proxy_names_the_address() {
+    // Without --trust-proxy, X-Forwarded-For is ignored: one address, two registrations.
+    let s = start_with(tight(1000, 1000, 2, false)).await;
+    let post = |name: &'static str, forwarded: &'static str| {
+        let s = &s;
+        async move {
+            browser()
+                .post(s.url("/auth/register"))
+                .header("x-forwarded-for", forwarded)
+                .form(&[("username", name), ("password", PASSWORD)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(post("one", "198.51.100.1").await, StatusCode::SEE_OTHER);
+    assert_eq!(post("two", "198.51.100.2").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post("three", "198.51.100.3").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    s.stop().await;
+
+    // Behind a trusted proxy each forwarded address has its own allowance; the proxy's last
+    // entry counts, not what the client claims before it.
+    let s = start_with(tight(1000, 1000, 2, true)).await;
+    let post = |name: &'static str, forwarded: &'static str| {
+        let s = &s;
+        async move {
+            browser()
+                .post(s.url("/auth/register"))
+                .header("x-forwarded-for", forwarded)
+                .form(&[("username", name), ("password", PASSWORD)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        post("aa1", "10.0.0.9, 198.51.100.1").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post("aa2", "10.0.0.8, 198.51.100.1").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post("aa3", "10.0.0.7, 198.51.100.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(post("bb1", "198.51.100.2").await, StatusCode::SEE_OTHER);
     s.stop().await;
 }

@@ -25,6 +25,8 @@ pub fn default_options() -> AppOptions {
         secure_cookies: false,
         throttle: ThrottlePolicy::default(),
         interviewer: server::config::Interviewer::default(),
+        rates: server::limits::RatePolicy::default(),
+        trust_proxy: false,
     }
 }
 

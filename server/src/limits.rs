@@ -1,0 +1,185 @@
+//! Request-rate limits (the `governor` crate's keyed GCRA limiters): per signed-in user — per
+//! address when signed out — on the calls that make the interviewer work (a turn, a report
+//! regenerated) and on the JSON API; per address on registration. Over the limit a request
+//! answers 429 with `Retry-After`, before any work is done.
+//!
+//! The client address is the socket's, or — with `--trust-proxy`, behind a reverse proxy that
+//! appends to `X-Forwarded-For` — the last address in that header (the one the proxy saw;
+//! earlier entries are the client's own claims and cannot be trusted).
+
+use crate::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+/// How often each kind of call may be made: `per` replenishes `burst` calls.
+#[derive(Clone, Copy, Debug)]
+pub struct Rate {
+    pub burst: u32,
+    pub per: Duration,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct RatePolicy {
+    /// Turns and report regeneration, per user.
+    pub model: Rate,
+    /// Any `/api/v1` request, per user.
+    pub api: Rate,
+    /// Registrations, per address.
+    pub register: Rate,
+}
+
+impl Default for RatePolicy {
+    fn default() -> Self {
+        RatePolicy {
+            model: Rate {
+                burst: 20,
+                per: Duration::from_secs(60),
+            },
+            api: Rate {
+                burst: 300,
+                per: Duration::from_secs(60),
+            },
+            // Enough for a class behind one address, far too few for a flood.
+            register: Rate {
+                burst: 60,
+                per: Duration::from_secs(3600),
+            },
+        }
+    }
+}
+
+fn limiter(rate: Rate) -> DefaultKeyedRateLimiter<String> {
+    let burst = NonZeroU32::new(rate.burst.max(1)).expect("at least 1");
+    let quota = Quota::with_period(rate.per / burst.get())
+        .unwrap_or_else(|| Quota::per_second(burst))
+        .allow_burst(burst);
+    DefaultKeyedRateLimiter::keyed(quota)
+}
+
+pub struct RateLimits {
+    model: DefaultKeyedRateLimiter<String>,
+    api: DefaultKeyedRateLimiter<String>,
+    register: DefaultKeyedRateLimiter<String>,
+}
+
+impl RateLimits {
+    pub fn new(p: RatePolicy) -> RateLimits {
+        RateLimits {
+            model: limiter(p.model),
+            api: limiter(p.api),
+            register: limiter(p.register),
+        }
+    }
+
+    /// Forgets keys whose limits have fully recovered (called now and then, so the maps stay
+    /// small under a flood of addresses).
+    pub fn tidy(&self) {
+        for l in [&self.model, &self.api, &self.register] {
+            l.retain_recent();
+            l.shrink_to_fit();
+        }
+    }
+}
+
+/// The client's address as this server trusts it; put in every request's extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+/// Works out [`ClientAddr`]: the socket's address, or the proxy's last `X-Forwarded-For` entry
+/// when the proxy is trusted.
+pub async fn client_addr(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let socket = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip());
+    let forwarded = state
+        .trust_proxy
+        .then(|| {
+            request
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .last()
+                .and_then(|a| a.trim().parse::<IpAddr>().ok())
+        })
+        .flatten();
+    request
+        .extensions_mut()
+        .insert(ClientAddr(forwarded.or(socket)));
+    next.run(request).await
+}
+
+/// Refuses a request over its limit with 429 and `Retry-After`.
+pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let post = request.method() == Method::POST;
+    let which = if post && matches!(path, "/fn/take_turn" | "/fn/regenerate_report") {
+        Some((&state.limits.model, false))
+    } else if path.starts_with("/api/v1/") {
+        Some((&state.limits.api, false))
+    } else if post && path == "/auth/register" {
+        Some((&state.limits.register, true))
+    } else {
+        None
+    };
+    let Some((limiter, by_address)) = which else {
+        return next.run(request).await;
+    };
+    let addr = request
+        .extensions()
+        .get::<ClientAddr>()
+        .and_then(|a| a.0)
+        .map_or_else(|| "unknown".to_owned(), |a| a.to_string());
+    let user = if by_address {
+        None
+    } else {
+        match request.extensions().get::<tower_sessions::Session>() {
+            Some(session) => session
+                .get::<String>(app::auth::SESSION_USER_KEY)
+                .await
+                .ok()
+                .flatten(),
+            None => None,
+        }
+    };
+    let key = match user {
+        Some(id) => format!("user:{id}"),
+        None => format!("ip:{addr}"),
+    };
+    match limiter.check_key(&key) {
+        Ok(()) => next.run(request).await,
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            too_many(path, wait)
+        }
+    }
+}
+
+fn too_many(path: &str, wait: Duration) -> Response {
+    let seconds = wait.as_secs() + 1;
+    let message = format!("Too many requests. Please wait {seconds} seconds and try again.");
+    let mut response = if path.starts_with("/api/") {
+        let body = serde_json::json!({"error": {"code": "rate_limited", "message": message}});
+        (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response()
+    } else {
+        (StatusCode::TOO_MANY_REQUESTS, message).into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
