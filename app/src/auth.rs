@@ -121,7 +121,9 @@ async fn blocking<T: Send + 'static>(
     HASHING.run(f).await
 }
 
-/// Creates an account. Every rule is checked before anything is stored.
+/// Creates an account. Every rule is checked before anything is stored. An email that another
+/// account already has is dropped silently (the account is created without one), so
+/// registration never reveals whether an address has an account.
 pub async fn register(
     db: &Db,
     username: &str,
@@ -134,20 +136,25 @@ pub async fn register(
     let password = password.to_owned();
     let hash = blocking(move || password_auth::generate_hash(password)).await?;
     db.write(move |c| {
-        store::create_user(
-            c,
-            &NewUser {
-                username: &username,
-                email: email.as_deref(),
-                hashed_password: Some(&hash),
-            },
-        )
+        let mut user = NewUser {
+            username: &username,
+            email: email.as_deref(),
+            hashed_password: Some(&hash),
+        };
+        match store::create_user(c, &user) {
+            // An email that already has an account is not kept, and not mentioned either: the
+            // answer must not tell anyone which addresses have accounts here.
+            Err(StoreError::Duplicate {
+                entity: "email", ..
+            }) => {
+                user.email = None;
+                store::create_user(c, &user)
+            }
+            other => other,
+        }
     })
     .await
     .map_err(|e| match e {
-        StoreError::Duplicate {
-            entity: "email", ..
-        } => AccountError::EmailTaken.into(),
         StoreError::Duplicate { .. } => AccountError::UsernameTaken.into(),
         other => other.into(),
     })

@@ -16,14 +16,13 @@ pub enum AccountError {
     EmailLong,
     EmailInvalid,
     UsernameTaken,
-    EmailTaken,
     /// Unknown user or wrong password: the same answer for both.
     WrongCredentials,
     TooManyAttempts,
 }
 
 impl AccountError {
-    const ALL: [AccountError; 11] = [
+    const ALL: [AccountError; 10] = [
         Self::UsernameLength,
         Self::UsernameChars,
         Self::PasswordShort,
@@ -32,7 +31,6 @@ impl AccountError {
         Self::EmailLong,
         Self::EmailInvalid,
         Self::UsernameTaken,
-        Self::EmailTaken,
         Self::WrongCredentials,
         Self::TooManyAttempts,
     ];
@@ -47,7 +45,6 @@ impl AccountError {
             Self::EmailLong => "email_long",
             Self::EmailInvalid => "email_invalid",
             Self::UsernameTaken => "username_taken",
-            Self::EmailTaken => "email_taken",
             Self::WrongCredentials => "wrong_credentials",
             Self::TooManyAttempts => "too_many_attempts",
         }
@@ -62,7 +59,7 @@ impl AccountError {
         match self {
             Self::UsernameLength | Self::UsernameChars | Self::UsernameTaken => "username",
             Self::PasswordShort | Self::PasswordLong | Self::PasswordWeak => "password",
-            Self::EmailLong | Self::EmailInvalid | Self::EmailTaken => "email",
+            Self::EmailLong | Self::EmailInvalid => "email",
             Self::WrongCredentials | Self::TooManyAttempts => "form",
         }
     }
@@ -98,7 +95,6 @@ impl fmt::Display for AccountError {
             Self::UsernameTaken => {
                 f.write_str("That username is taken. Choose another, or sign in.")
             }
-            Self::EmailTaken => f.write_str("An account with that email address already exists."),
             Self::WrongCredentials => f.write_str("Wrong username or password."),
             Self::TooManyAttempts => {
                 f.write_str("Too many failed attempts. Wait a little and try again.")

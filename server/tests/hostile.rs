@@ -339,3 +339,45 @@ async fn registration_is_limited_per_address_and_a_trusted_proxy_names_the_addre
     assert_eq!(post("bb1", "198.51.100.2").await, StatusCode::SEE_OTHER);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn registration_does_not_reveal_which_emails_have_accounts() {
+    let s = start().await;
+    let register_with = |name: &'static str, email: &'static str| {
+        let s = &s;
+        async move {
+            let c = browser();
+            let resp = c
+                .post(s.url("/auth/register"))
+                .form(&[("username", name), ("email", email), ("password", PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            (resp.status(), location(&resp), who(s, &c).await)
+        }
+    };
+    let first = register_with("owner", "owner@example.com").await;
+    let probe = register_with("prober", "owner@example.com").await;
+    let fresh = register_with("other", "fresh@example.com").await;
+    // The probe is answered exactly like a registration with an unused address.
+    assert_eq!((first.0, first.1.as_str()), (StatusCode::SEE_OTHER, "/"));
+    assert_eq!((probe.0, probe.1.as_str()), (fresh.0, fresh.1.as_str()));
+    assert_eq!(probe.2.as_deref(), Some("prober"));
+    // The address stays with its owner; the prober's account has none.
+    let emails: Vec<(String, Option<String>)> = db(&s)
+        .prepare("SELECT username, email FROM Users ORDER BY username")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        emails,
+        [
+            ("other".into(), Some("fresh@example.com".into())),
+            ("owner".into(), Some("owner@example.com".into())),
+            ("prober".into(), None),
+        ]
+    );
+    s.stop().await;
+}
