@@ -22,7 +22,7 @@ step "tests: server (real router over HTTP, settings)"
 cargo test -p server
 
 step "release build (server and optimised wasm)"
-cargo leptos build --release
+cargo leptos build --release --precompress
 
 step "browser tests (Playwright + Chromium, against the release build)"
 (cd end2end && npx playwright test)

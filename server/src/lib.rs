@@ -150,7 +150,18 @@ pub async fn app(
     let context_live = state.live.clone();
     let (fallback_db, fallback_live) = (state.db.clone(), state.live.clone());
     let (api_routes, _) = api::routes();
+    // The site's files, served directly: Leptos's fallback handler rebuilds each request from
+    // its URL, dropping If-Modified-Since, so it could never answer 304.
+    let pkg = format!("/{}", state.leptos_options.site_pkg_dir);
+    let pkg_dir =
+        Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
     let router = Router::new()
+        .nest_service(
+            &pkg,
+            tower_http::services::ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .nest("/api/v1", api_routes)
         .route("/healthz", get(health))
         .route(
@@ -201,12 +212,69 @@ pub async fn app(
             limits::client_addr,
         ))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(revalidate_assets))
+        // HTML and JSON compressed; the reply stream (text/event-stream) and images are not
+        // (tower-http's default predicate), nor files already precompressed at build.
+        .layer(tower_http::compression::CompressionLayer::new())
         // A handler that panics answers 500 (and the panic is logged); the connection and the
         // server go on.
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
-        .layer(TraceLayer::new_for_http())
+        // The access log: one line per request at `info` with its id, method, route, status
+        // and latency — never headers, so never the session cookie.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or_else(|| req.uri().path(), |m| m.as_str());
+                    tracing::info_span!(
+                        "request",
+                        id = %id,
+                        method = %req.method(),
+                        route = %route.escape_debug(),
+                    )
+                })
+                .on_request(())
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
+        )
+        // Every request and response carries an id (the client's, or a new UUID), which the
+        // access log shows.
+        .layer(tower_http::request_id::PropagateRequestIdLayer::new(
+            REQUEST_ID,
+        ))
+        .layer(tower_http::request_id::SetRequestIdLayer::new(
+            REQUEST_ID,
+            tower_http::request_id::MakeRequestUuid,
+        ))
         .with_state(state);
     Ok((router, db))
+}
+
+const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
+
+/// The site's files (`/pkg/…`) keep their names from build to build, so a browser must ask
+/// again each time (`no-cache`); it sends the file's date and gets 304 while it is unchanged.
+async fn revalidate_assets(request: Request, next: Next) -> Response {
+    let asset = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if asset && (status.is_success() || status == StatusCode::NOT_MODIFIED) {
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-cache"),
+        );
+    }
+    response
 }
 
 /// Server functions answer arguments they cannot decode with 500 ("Args|…"); that is the

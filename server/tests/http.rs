@@ -130,3 +130,61 @@ async fn the_404_page_has_the_nonce_its_script_needs() {
     assert!(html.contains("Not found"));
     s.stop().await;
 }
+
+#[tokio::test]
+async fn pages_and_json_are_compressed_but_the_reply_stream_is_not() {
+    let s = common::start().await;
+    let c = client();
+    let page = c
+        .get(s.url("/"))
+        .header("accept", "text/html")
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    assert_eq!(page.headers()["content-encoding"], "br");
+    let json = c
+        .post(s.url("/fn/skills"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.headers()["content-encoding"], "gzip");
+    // Without Accept-Encoding nothing is compressed.
+    let plain = c.get(s.url("/")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+
+    let b = common::browser();
+    common::register(&s, &b, "ada", common::PASSWORD).await;
+    let i = common::new_interview(&s, &b, "Loop", 1, &[1, 2], 3).await;
+    common::turn_ok(&s, &b, &i.id, "start", None).await;
+    let stream = b
+        .get(s.url(&format!("/interviews/{}/reply", i.id)))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    assert!(stream.headers().get("content-encoding").is_none());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let s = common::start().await;
+    let c = client();
+    let fresh = c.get(s.url("/healthz")).send().await.unwrap();
+    let id = fresh.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let again = c.get(s.url("/healthz")).send().await.unwrap();
+    assert_ne!(again.headers()["x-request-id"].to_str().unwrap(), id);
+    let given = c
+        .get(s.url("/healthz"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(given.headers()["x-request-id"], "trace-me-42");
+    s.stop().await;
+}
