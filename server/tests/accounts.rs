@@ -292,20 +292,7 @@ async fn every_response_carries_security_headers() {
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
     }
     // A page's policy admits exactly the nonce on its inline hydration script.
-    let resp = page(&s, &c, "/").await;
-    let csp = resp.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap()
-        .to_owned();
-    let html = resp.text().await.unwrap();
+    let (nonce, html) = csp_nonce_and_html(page(&s, &c, "/").await).await;
     assert!(
         html.contains(&format!(r#"<script type="module" nonce="{nonce}">"#)),
         "hydration script carries the nonce"

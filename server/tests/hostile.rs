@@ -283,23 +283,23 @@ async fn the_json_api_is_limited_per_user_with_a_json_error() {
     s.stop().await;
 }
 
+/// Registers `name` through a proxy that says the client is `forwarded`.
+async fn register_via(s: &TestServer, name: &str, forwarded: &str) -> StatusCode {
+    browser()
+        .post(s.url("/auth/register"))
+        .header("x-forwarded-for", forwarded)
+        .form(&[("username", name), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 #[tokio::test]
 async fn registration_is_limited_per_address_and_a_trusted_proxy_names_the_address() {
     // Without --trust-proxy, X-Forwarded-For is ignored: one address, two registrations.
     let s = start_with(tight(1000, 1000, 2, false)).await;
-    let post = |name: &'static str, forwarded: &'static str| {
-        let s = &s;
-        async move {
-            browser()
-                .post(s.url("/auth/register"))
-                .header("x-forwarded-for", forwarded)
-                .form(&[("username", name), ("password", PASSWORD)])
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    };
+    let post = |name, forwarded| register_via(&s, name, forwarded);
     assert_eq!(post("one", "198.51.100.1").await, StatusCode::SEE_OTHER);
     assert_eq!(post("two", "198.51.100.2").await, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -311,19 +311,7 @@ async fn registration_is_limited_per_address_and_a_trusted_proxy_names_the_addre
     // Behind a trusted proxy each forwarded address has its own allowance; the proxy's last
     // entry counts, not what the client claims before it.
     let s = start_with(tight(1000, 1000, 2, true)).await;
-    let post = |name: &'static str, forwarded: &'static str| {
-        let s = &s;
-        async move {
-            browser()
-                .post(s.url("/auth/register"))
-                .header("x-forwarded-for", forwarded)
-                .form(&[("username", name), ("password", PASSWORD)])
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    };
+    let post = |name, forwarded| register_via(&s, name, forwarded);
     assert_eq!(
         post("aa1", "10.0.0.9, 198.51.100.1").await,
         StatusCode::SEE_OTHER

@@ -112,17 +112,7 @@ async fn the_404_page_has_the_nonce_its_script_needs() {
     let s = common::start().await;
     let resp = common::page(&s, &common::browser(), "/no/such/page").await;
     assert_eq!(resp.status(), reqwest::StatusCode::NOT_FOUND);
-    let csp = resp.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .unwrap_or_else(|| panic!("no nonce in {csp}"))
-        .to_owned();
-    let html = resp.text().await.unwrap();
+    let (nonce, html) = common::csp_nonce_and_html(resp).await;
     assert!(
         html.contains(&format!("nonce=\"{nonce}\"")),
         "the script's nonce differs"

@@ -362,3 +362,18 @@ pub fn current_rubric(s: &TestServer, interview_id: &str) -> (Vec<String>, Strin
         .unwrap();
     (probes, hint)
 }
+
+/// The nonce of a page's Content-Security-Policy and the page's HTML.
+pub async fn csp_nonce_and_html(resp: Response) -> (String, String) {
+    let csp = resp.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {csp}"))
+        .to_owned();
+    (nonce, resp.text().await.unwrap())
+}
