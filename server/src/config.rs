@@ -40,6 +40,11 @@ pub struct Config {
     #[arg(long, env = "PP_TRUST_PROXY")]
     pub trust_proxy: bool,
 
+    /// Serve Prometheus metrics at /metrics to requests with `Authorization: Bearer <token>`;
+    /// off when unset. Never logged.
+    #[arg(long, env = "PP_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Create the demo account (see DEMO_USERNAME) at start-up if it does not exist.
     #[arg(long, env = "PP_DEMO_ACCOUNT")]
     pub demo_account: bool,

@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod limits;
+pub mod metrics;
 pub mod reply;
 pub mod security;
 pub mod sessions;
@@ -42,6 +43,9 @@ pub struct AppState {
     pub limits: Arc<limits::RateLimits>,
     /// Take the client address from X-Forwarded-For (`--trust-proxy`).
     pub trust_proxy: bool,
+    pub metrics: Arc<metrics::Metrics>,
+    /// `/metrics` answers only with this bearer token; off when `None`.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 /// Settings of the running app that tests vary.
@@ -53,6 +57,8 @@ pub struct AppOptions {
     pub interviewer: config::Interviewer,
     pub rates: limits::RatePolicy,
     pub trust_proxy: bool,
+    /// Serve `/metrics` to this bearer token (`--metrics-token`); off when `None`.
+    pub metrics_token: Option<String>,
 }
 
 /// Leptos settings: from the settings file when it exists (cargo-leptos's LEPTOS_* variables
@@ -134,6 +140,8 @@ pub async fn app(
         live: live.clone(),
         limits: Arc::new(limits::RateLimits::new(options.rates)),
         trust_proxy: options.trust_proxy,
+        metrics: Arc::new(metrics::Metrics::default()),
+        metrics_token: options.metrics_token.map(Arc::from),
     };
     tokio::spawn({
         let limits = state.limits.clone();
@@ -164,6 +172,7 @@ pub async fn app(
         )
         .nest("/api/v1", api_routes)
         .route("/healthz", get(health))
+        .route("/metrics", get(metrics::endpoint))
         .route(
             "/auth/register",
             post(auth::register).layer(DefaultBodyLimit::max(auth::MAX_FORM_BYTES)),
@@ -213,6 +222,10 @@ pub async fn app(
         ))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(revalidate_assets))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         // HTML and JSON compressed; the reply stream (text/event-stream) and images are not
         // (tower-http's default predicate), nor files already precompressed at build.
         .layer(tower_http::compression::CompressionLayer::new())
@@ -440,6 +453,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         interviewer: config.interviewer(),
         rates: limits::RatePolicy::default(),
         trust_proxy: config.trust_proxy,
+        metrics_token: config.metrics_token.clone(),
     };
     let (router, db) = app(leptos_options, &config.database, options).await?;
     tracing::info!(database = %config.database.display(), "store ready, migrations applied");

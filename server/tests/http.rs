@@ -178,3 +178,57 @@ async fn every_response_carries_a_request_id() {
     assert_eq!(given.headers()["x-request-id"], "trace-me-42");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_are_off_by_default_and_behind_a_token_when_on() {
+    let s = common::start().await;
+    let off = client().get(s.url("/metrics")).send().await.unwrap();
+    assert_eq!(off.status(), reqwest::StatusCode::NOT_FOUND);
+    s.stop().await;
+
+    let s = common::start_with(server::AppOptions {
+        metrics_token: Some("s3cret-token".into()),
+        ..common::default_options()
+    })
+    .await;
+    let c = client();
+    for _ in 0..3 {
+        c.get(s.url("/healthz")).send().await.unwrap();
+    }
+    let b = common::browser();
+    common::register(&s, &b, "ada", common::PASSWORD).await;
+    let i = common::new_interview(&s, &b, "Loop", 1, &[1], 3).await;
+    common::page(&s, &b, &format!("/interviews/{}", i.id)).await;
+    for auth in [None, Some("Bearer wrong-token!"), Some("s3cret-token")] {
+        let mut req = c.get(s.url("/metrics"));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        assert_eq!(
+            req.send().await.unwrap().status(),
+            reqwest::StatusCode::UNAUTHORIZED
+        );
+    }
+    let text = c
+        .get(s.url("/metrics"))
+        .header("authorization", "Bearer s3cret-token")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(r#"pp_requests_total{method="GET",route="/healthz",status="200"} 3"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"pp_request_seconds_count{method="GET",route="/healthz"} 3"#));
+    assert!(
+        text.contains(r#"route="/interviews/{id}""#),
+        "routes by pattern: {text}"
+    );
+    assert!(!text.contains(&i.id), "never an interview's id");
+    assert!(text.contains("pp_replies_writing 0"));
+    assert!(text.contains("pp_password_hashes "));
+    s.stop().await;
+}

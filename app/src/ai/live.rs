@@ -91,6 +91,16 @@ impl Live {
         self.inner.provider.info()
     }
 
+    /// How many replies are being written now (finished ones that linger for late followers
+    /// are not counted).
+    pub fn replies_writing(&self) -> usize {
+        let turns = self.inner.turns.lock().unwrap_or_else(|p| p.into_inner());
+        turns
+            .values()
+            .filter(|(_, rx)| rx.borrow().state == ReplyState::Writing)
+            .count()
+    }
+
     /// The reply being written for an interview, if one is.
     pub fn follow(&self, interview_id: &str) -> Option<watch::Receiver<ReplyProgress>> {
         let turns = self.inner.turns.lock().unwrap_or_else(|p| p.into_inner());

@@ -27,6 +27,7 @@ pub fn default_options() -> AppOptions {
         interviewer: server::config::Interviewer::default(),
         rates: server::limits::RatePolicy::default(),
         trust_proxy: false,
+        metrics_token: None,
     }
 }
 
