@@ -18,7 +18,7 @@ pub mod store;
 pub mod validate;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -35,6 +35,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Practise job interviews with an AI interviewer." />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
+                // The stylesheet's hashed name is known only on the server, so it is linked here.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -51,7 +53,6 @@ pub fn App() -> impl IntoView {
     let user: pages::CurrentUser = Resource::new(|| (), |_| api::current_user());
     provide_context(user);
     view! {
-        <Stylesheet id="leptos" href="/pkg/perfect-pitch.css" />
         <Title text="Perfect Pitch" />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

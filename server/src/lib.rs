@@ -69,12 +69,28 @@ pub fn leptos_options(settings_file: &Path) -> Result<LeptosOptions, String> {
     } else {
         leptos_config::get_configuration(None)
     };
-    conf.map(|c| c.leptos_options).map_err(|e| {
+    let mut options = conf.map(|c| c.leptos_options).map_err(|e| {
         format!(
             "cannot read Leptos settings {}: {e}",
             settings_file.display()
         )
-    })
+    })?;
+    // Hashed file names come from the hash file cargo-leptos writes beside the binary; Leptos
+    // panics on the first page when it is missing (a binary copied on its own, a test), so
+    // without it the plain names are used, revalidated instead of cached for a year.
+    if options.hash_files {
+        let beside_binary = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
+        if !beside_binary.is_some_and(|p| p.exists()) {
+            tracing::warn!(
+                "no {} beside the binary: serving the site's files under their plain names",
+                options.hash_file
+            );
+            options.hash_files = false;
+        }
+    }
+    Ok(options)
 }
 
 /// Sessions live in the same SQLite file as everything else, so they survive a restart, and
@@ -161,6 +177,7 @@ pub async fn app(
     // The site's files, served directly: Leptos's fallback handler rebuilds each request from
     // its URL, dropping If-Modified-Since, so it could never answer 304.
     let pkg = format!("/{}", state.leptos_options.site_pkg_dir);
+    let hashed_files = state.leptos_options.hash_files;
     let pkg_dir =
         Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
     let router = Router::new()
@@ -221,7 +238,10 @@ pub async fn app(
             limits::client_addr,
         ))
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(axum::middleware::from_fn(revalidate_assets))
+        .layer(axum::middleware::from_fn_with_state(
+            hashed_files,
+            cache_assets,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,
@@ -275,16 +295,23 @@ pub async fn app(
 
 const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
 
-/// The site's files (`/pkg/…`) keep their names from build to build, so a browser must ask
-/// again each time (`no-cache`); it sends the file's date and gets 304 while it is unchanged.
-async fn revalidate_assets(request: Request, next: Next) -> Response {
+/// How browsers may cache the site's files (`/pkg/…`). With hashed names (`hash-files`, the
+/// default) a file's name changes whenever its content does, so a browser keeps it for a year
+/// without asking. Without, the names stay the same from build to build, so a browser asks
+/// each time (`no-cache`), sending the file's date, and gets 304 while it is unchanged.
+async fn cache_assets(State(hashed): State<bool>, request: Request, next: Next) -> Response {
     let asset = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let status = response.status();
     if asset && (status.is_success() || status == StatusCode::NOT_MODIFIED) {
+        let policy = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
         response.headers_mut().insert(
             axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-cache"),
+            axum::http::HeaderValue::from_static(policy),
         );
     }
     response
