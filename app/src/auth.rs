@@ -115,12 +115,6 @@ pub static HASHING: LazyLock<HashPool> = LazyLock::new(|| {
     HashPool::new(cores, 64 * cores)
 });
 
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AuthError> {
-    HASHING.run(f).await
-}
-
 /// Creates an account. Every rule is checked before anything is stored. An email that another
 /// account already has is dropped silently (the account is created without one), so
 /// registration never reveals whether an address has an account.
@@ -134,7 +128,9 @@ pub async fn register(
     let email = validate::email(email)?;
     validate::new_password(password, &username)?;
     let password = password.to_owned();
-    let hash = blocking(move || password_auth::generate_hash(password)).await?;
+    let hash = HASHING
+        .run(move || password_auth::generate_hash(password))
+        .await?;
     db.write(move |c| {
         let mut user = NewUser {
             username: &username,
@@ -181,7 +177,9 @@ pub async fn verify_credentials(
         Some((user, Some(hash))) => (Some(user), hash),
         _ => (None, DUMMY_HASH.clone()),
     };
-    let matches = blocking(move || password_auth::verify_password(password, &hash).is_ok()).await?;
+    let matches = HASHING
+        .run(move || password_auth::verify_password(password, &hash).is_ok())
+        .await?;
     match user {
         Some(user) if matches => Ok(user),
         _ => Err(AccountError::WrongCredentials.into()),

@@ -37,7 +37,8 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable, machine-readable code: `not_found`, `unauthorized`, `malformed_json`,
-    /// `invalid_input`, `conflict`, `unsupported_media_type`, `unavailable`, `internal`.
+    /// `invalid_input`, `conflict`, `unsupported_media_type`, `unavailable`, `internal`,
+    /// `cross_site` (403, `security::same_origin_only`), `rate_limited` (429, `limits`).
     code: &'static str,
     /// What went wrong, for a person.
     message: String,
@@ -51,7 +52,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             status,
             code,

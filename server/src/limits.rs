@@ -173,8 +173,8 @@ fn too_many(path: &str, wait: Duration) -> Response {
     let seconds = wait.as_secs() + 1;
     let message = format!("Too many requests. Please wait {seconds} seconds and try again.");
     let mut response = if path.starts_with("/api/") {
-        let body = serde_json::json!({"error": {"code": "rate_limited", "message": message}});
-        (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response()
+        crate::api::ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
+            .into_response()
     } else {
         (StatusCode::TOO_MANY_REQUESTS, message).into_response()
     };

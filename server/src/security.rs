@@ -105,8 +105,7 @@ pub async fn same_origin_only(request: Request, next: Next) -> Response {
     tracing::warn!(method = %request.method(), path = %path.escape_debug(), "cross-site request refused");
     let message = "This request came from another site, so it was refused.";
     if path.starts_with("/api/") {
-        let body = serde_json::json!({"error": {"code": "cross_site", "message": message}});
-        (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+        crate::api::ApiError::new(StatusCode::FORBIDDEN, "cross_site", message).into_response()
     } else {
         (StatusCode::FORBIDDEN, message).into_response()
     }

@@ -184,7 +184,7 @@ impl Live {
             .db
             .read(move |c| {
                 let state = store::turn_state(c, &id)?;
-                let report = store::load_report(c, &id)?;
+                let report = store::load_report(c, &state)?;
                 Ok(live_view(state, report, info))
             })
             .await

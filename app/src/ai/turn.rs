@@ -655,6 +655,66 @@ mod tests {
         }
     }
 
+    const EVERY_Q: [Q; 7] = [
+        Q::None,
+        Q::Fresh,
+        Q::Hinted,
+        Q::AwaitingFollowUp,
+        Q::FollowedUp,
+        Q::Answered,
+        Q::Skipped,
+    ];
+
+    #[test]
+    fn outside_an_interview_in_progress_only_a_pending_start_goes_ahead_whatever_the_question() {
+        use InterviewStatus::*;
+        for action in TurnAction::ALL {
+            for status in [Pending, Completed, Cancelled, Error] {
+                for q in EVERY_Q {
+                    let want = match (*action, status) {
+                        (TurnAction::Start, Pending) => Want::Greet,
+                        (TurnAction::Start, _) => Want::Err(TurnError::AlreadyStarted),
+                        (_, Pending) => Want::Err(TurnError::NotStarted),
+                        (_, s) => Want::Err(TurnError::Closed(s)),
+                    };
+                    let got = outcome(decide(
+                        &loaded(status, q, true),
+                        *action,
+                        Some(STRONG.into()),
+                    ));
+                    assert_eq!(got, want, "{action:?} in {status:?} with {q:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn in_progress_every_action_and_question_state_gives_a_decision_or_a_typed_error() {
+        for action in TurnAction::ALL {
+            for q in EVERY_Q {
+                for next in [true, false] {
+                    let l = loaded(InterviewStatus::InProgress, q, next);
+                    let got = outcome(decide(&l, *action, Some(PARTIAL.into())));
+                    match (*action, q) {
+                        (TurnAction::Start, _) => {
+                            assert_eq!(got, Want::Err(TurnError::AlreadyStarted))
+                        }
+                        (_, Q::None) => assert_eq!(got, Want::Err(TurnError::NoCurrentQuestion)),
+                        (TurnAction::End, _) => assert_eq!(got, Want::End),
+                        // Moving on asks the next question, or finishes when there is none.
+                        (TurnAction::Skip, _) => {
+                            assert_eq!(got, if next { Want::Next } else { Want::Finish })
+                        }
+                        _ => assert!(
+                            !matches!(got, Want::Greet | Want::End),
+                            "{action:?} with {q:?}: {got:?}"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_reply_in_progress_blocks_every_action() {
         for action in TurnAction::ALL {

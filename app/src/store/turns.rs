@@ -514,8 +514,10 @@ pub fn recover_interrupted_turns(conn: &mut Connection) -> Result<usize> {
     )?)
 }
 
-/// The stored report of an interview, if it has one.
-pub fn load_report(conn: &Connection, interview_id: &str) -> Result<Option<Report>> {
+/// The stored report of an interview, if it has one, read beside its already loaded state
+/// (whose question rows and rubrics it shows).
+pub fn load_report(conn: &Connection, state: &TurnState) -> Result<Option<Report>> {
+    let interview_id = state.interview.id.as_str();
     let mut stmt = conn.prepare_cached(
         "SELECT s.skill_id, s.skill_name, s.description, f.rating, f.strengths,
                 f.areas_for_improvement, f.feedback_text, f.answered, f.planned
@@ -549,7 +551,6 @@ pub fn load_report(conn: &Connection, interview_id: &str) -> Result<Option<Repor
         )?
         .query_map([interview_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let state = turn_state(conn, interview_id)?;
     let questions = state
         .asked
         .iter()
