@@ -5,12 +5,20 @@
 #
 #   scripts/setup.sh            tools to build and run the app
 #   scripts/setup.sh --browser  also Chromium, for the browser tests
+#   scripts/setup.sh --bench    also wrk, for scripts/bench-http.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 want_browser=false
-[ "${1:-}" = "--browser" ] && want_browser=true
+want_bench=false
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=true ;;
+    --bench) want_bench=true ;;
+    *) echo "unknown option: $arg (known: --browser, --bench)" >&2; exit 2 ;;
+  esac
+done
 
 step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -59,4 +67,9 @@ fi
 if $want_browser && [ ! -x "${PP_CHROMIUM:-/usr/bin/chromium}" ]; then
   step "installing Chromium for the browser tests"
   apt_install chromium
+fi
+
+if $want_bench && ! command -v wrk >/dev/null; then
+  step "installing wrk, the HTTP load generator"
+  apt_install wrk
 fi

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
 source scripts/env.sh
+# A fresh clone builds everything once: incremental caches would only take disk (several GB,
+# enough to fill a CI machine's disk with the release and browser builds beside them).
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 
 step() { printf '\n\033[1;34m==>\033[0m %s\n' "$*"; }
 

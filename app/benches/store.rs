@@ -166,7 +166,7 @@ fn main() {
     // candidates per skill and difficulty with theme and type tag, and the plan (type-tagged
     // first, no theme twice, easier first).
     let user = store::create_user(
-        &mut conn,
+        &conn,
         &NewUser {
             username: "starter",
             email: None,
@@ -289,7 +289,7 @@ fn main() {
 
     println!("\n-- creating interviews with 5 skills");
     let user = store::create_user(
-        &mut conn,
+        &conn,
         &NewUser {
             username: "bench",
             email: None,
@@ -364,7 +364,7 @@ fn main() {
     // A second user whose history is exactly 10,000 interviews, a tenth of them completed.
     println!("\n-- listing a history of {HISTORY} interviews (20 per page)");
     let owner = store::create_user(
-        &mut conn,
+        &conn,
         &NewUser {
             username: "historian",
             email: None,

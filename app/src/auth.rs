@@ -42,7 +42,8 @@ pub struct HashPool {
 
 impl HashPool {
     pub fn new(workers: usize, queue: usize) -> HashPool {
-        // glibc serves a large block freed once from its heap afterwards (the mmap threshold
+        // (Where glibc's allocator is in use: the app's own tests and benches; the server runs
+        // on mimalloc.) glibc serves a large block freed once from its heap afterwards (the mmap threshold
         // rises to the block's size), and the heap keeps it: each 19 MiB hash then stayed
         // resident, about 200 MB after a dozen sign-ins. A fixed threshold keeps such blocks
         // mapped on their own and returned to the system when freed.
@@ -124,6 +125,19 @@ pub async fn register(
     email: &str,
     password: &str,
 ) -> Result<User, AuthError> {
+    let (user, ()) = register_with(db, username, email, password, |_, _| Ok(())).await?;
+    Ok(user)
+}
+
+/// [`register`], with `also` run in the same transaction once the account exists: what fails
+/// there (say, storing the new session) leaves no account behind.
+pub async fn register_with<T: Send + 'static>(
+    db: &Db,
+    username: &str,
+    email: &str,
+    password: &str,
+    also: impl FnOnce(&rusqlite::Connection, &User) -> Result<T, StoreError> + Send + 'static,
+) -> Result<(User, T), AuthError> {
     let username = validate::username(username)?;
     let email = validate::email(email)?;
     validate::new_password(password, &username)?;
@@ -132,22 +146,26 @@ pub async fn register(
         .run(move || password_auth::generate_hash(password))
         .await?;
     db.write(move |c| {
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut user = NewUser {
             username: &username,
             email: email.as_deref(),
             hashed_password: Some(&hash),
         };
-        match store::create_user(c, &user) {
+        let created = match store::create_user(&tx, &user) {
             // An email that already has an account is not kept, and not mentioned either: the
             // answer must not tell anyone which addresses have accounts here.
             Err(StoreError::Duplicate {
                 entity: "email", ..
             }) => {
                 user.email = None;
-                store::create_user(c, &user)
+                store::create_user(&tx, &user)
             }
             other => other,
-        }
+        }?;
+        let more = also(&tx, &created)?;
+        tx.commit()?;
+        Ok((created, more))
     })
     .await
     .map_err(|e| match e {

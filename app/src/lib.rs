@@ -14,6 +14,8 @@ pub mod pages;
 pub mod scoring;
 pub mod selection;
 #[cfg(feature = "ssr")]
+pub mod stats;
+#[cfg(feature = "ssr")]
 pub mod store;
 pub mod validate;
 

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::limits::ClientAddr;
+use crate::sessions;
 use app::auth::{self, AuthError};
 use app::validate::{self, AccountError, MAX_EMAIL_CHARS, USERNAME_CHARS, local_path};
 use axum::Extension;
@@ -105,9 +106,22 @@ pub async fn register(
         ("email", echo(form.email.trim(), MAX_EMAIL_CHARS)),
         ("next", echo(&form.next, MAX_NEXT_CHARS)),
     ];
-    match auth::register(&state.db, &form.username, &form.email, &form.password).await {
-        Ok(user) => {
-            if let Err(e) = auth::start_session(&session, &user).await {
+    // The current session is read now, so that after the account exists nothing needs the
+    // store but the transaction that creates it.
+    if let Err(e) = session.get_value(auth::SESSION_USER_KEY).await {
+        return internal(e);
+    }
+    let registered = auth::register_with(
+        &state.db,
+        &form.username,
+        &form.email,
+        &form.password,
+        sessions::create_signed_in,
+    )
+    .await;
+    match registered {
+        Ok((user, session_id)) => {
+            if let Err(e) = sessions::adopt(&session, session_id, &user).await {
                 return internal(e);
             }
             tracing::info!(user = %user.id, "registered");

@@ -45,6 +45,15 @@ pub struct Config {
     #[arg(long, env = "PP_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
 
+    /// Calls that make the interviewer work (turns, report regeneration) each signed-in user
+    /// may make per minute.
+    #[arg(long, env = "PP_MODEL_CALLS_PER_MINUTE", default_value_t = crate::limits::RatePolicy::default().model.burst, value_parser = clap::value_parser!(u32).range(1..))]
+    pub model_calls_per_minute: u32,
+
+    /// JSON API requests (`/api/v1`) each signed-in user may make per minute.
+    #[arg(long, env = "PP_API_REQUESTS_PER_MINUTE", default_value_t = crate::limits::RatePolicy::default().api.burst, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_requests_per_minute: u32,
+
     /// Create the demo account (see DEMO_USERNAME) at start-up if it does not exist.
     #[arg(long, env = "PP_DEMO_ACCOUNT")]
     pub demo_account: bool,
@@ -90,6 +99,22 @@ pub const DEMO_USERNAME: &str = "demo";
 pub const DEMO_PASSWORD: &str = "practice makes perfect";
 
 impl Config {
+    /// The request-rate limits these flags set.
+    pub fn rates(&self) -> crate::limits::RatePolicy {
+        let minute = std::time::Duration::from_secs(60);
+        crate::limits::RatePolicy {
+            model: crate::limits::Rate {
+                burst: self.model_calls_per_minute,
+                per: minute,
+            },
+            api: crate::limits::Rate {
+                burst: self.api_requests_per_minute,
+                per: minute,
+            },
+            ..Default::default()
+        }
+    }
+
     /// The interviewer these flags choose.
     pub fn interviewer(&self) -> Interviewer {
         match self.interviewer.as_str() {

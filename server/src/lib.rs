@@ -12,6 +12,12 @@ pub mod setup;
 pub mod telemetry;
 pub mod throttle;
 
+/// mimalloc instead of glibc's allocator: rendering a page allocates and frees thousands of
+/// small blocks, and glibc's malloc and free were a fifth of the server's time under load
+/// (`scripts/bench-http.sh`, profiled with perf).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use app::ai::live::Live;
 use app::store::Db;
 use app::{App, shell};
@@ -114,7 +120,7 @@ fn session_layer(db: &Db, secure: bool) -> SessionManagerLayer<DbSessionStore> {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)))
+        .with_expiry(Expiry::OnInactivity(sessions::LIFETIME))
 }
 
 /// The route list, generated once per process. While Leptos generates it, it suppresses
@@ -133,6 +139,17 @@ pub async fn app(
     leptos_options: LeptosOptions,
     database: &Path,
     options: AppOptions,
+) -> Result<(Router, Db), String> {
+    app_with(leptos_options, database, options, Router::new()).await
+}
+
+/// [`app`] with `extra` routes of the embedder's, behind the same middleware (the tests add
+/// one that panics).
+pub async fn app_with(
+    leptos_options: LeptosOptions,
+    database: &Path,
+    options: AppOptions,
+    extra: Router<AppState>,
 ) -> Result<(Router, Db), String> {
     let db = Db::open(database)
         .map_err(|e| format!("cannot open database {}: {e:?}", database.display()))?;
@@ -202,6 +219,7 @@ pub async fn app(
         .route("/interviews/new", post(setup::create))
         .route("/interviews/{id}/edit", post(setup::edit))
         .route("/interviews/{id}/reply", get(reply::follow))
+        .merge(extra)
         .leptos_routes_with_context(
             &state,
             routes,
@@ -478,7 +496,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         secure_cookies: config.secure_cookies,
         throttle: ThrottlePolicy::default(),
         interviewer: config.interviewer(),
-        rates: limits::RatePolicy::default(),
+        rates: config.rates(),
         trust_proxy: config.trust_proxy,
         metrics_token: config.metrics_token.clone(),
     };

@@ -34,6 +34,8 @@ pub struct RatePolicy {
     pub register: Rate,
 }
 
+/// `--model-calls-per-minute` and `--api-requests-per-minute` (`config.rs`) default to these
+/// (their period is a minute).
 impl Default for RatePolicy {
     fn default() -> Self {
         RatePolicy {

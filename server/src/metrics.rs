@@ -1,102 +1,147 @@
 //! A Prometheus text endpoint, `/metrics`: requests and their latency by route and status,
-//! replies being written, and password hashes queued or running. Off unless a token is
+//! replies being written, the interviewer model's latency and tokens, password hashes queued or
+//! running, and how long writes wait for the database's one writer. Off unless a token is
 //! configured (`--metrics-token`), and then answered only to `Authorization: Bearer <token>`:
 //! route names and load figures are not for everyone.
 //!
-//! Written here rather than with a metrics crate: a handful of counters and one histogram do
-//! not need a registry, and the exporter crates bring their own HTTP servers.
+//! Written here rather than with a metrics crate: a handful of counters and histograms do not
+//! need a registry, and the exporter crates bring their own HTTP servers.
 
 use crate::AppState;
+use app::stats::{Histogram, header};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{StatusCode, header as http_header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-/// Upper bounds (seconds) of the latency histogram's buckets.
-const BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 5.0];
-
 #[derive(Default)]
-struct Series {
-    count: u64,
-    sum: f64,
-    /// Requests at or under each bound in `BUCKETS`.
-    buckets: [u64; BUCKETS.len()],
+struct Route {
+    latency: Histogram,
+    by_status: BTreeMap<u16, u64>,
 }
 
 #[derive(Default)]
 pub struct Metrics {
-    /// By (method, route, status).
-    requests: Mutex<BTreeMap<(String, String, u16), Series>>,
+    /// By (method, route).
+    requests: Mutex<BTreeMap<(String, String), Route>>,
 }
 
 impl Metrics {
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    fn observe(&self, method: &str, route: &str, status: u16, took: std::time::Duration) {
         let mut requests = self.requests.lock().unwrap_or_else(|p| p.into_inner());
-        let s = requests
-            .entry((method.to_owned(), route.to_owned(), status))
+        let r = requests
+            .entry((method.to_owned(), route.to_owned()))
             .or_default();
-        s.count += 1;
-        s.sum += seconds;
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                s.buckets[i] += 1;
-            }
-        }
+        r.latency.observe(took);
+        *r.by_status.entry(status).or_default() += 1;
     }
 
     /// The exposition text.
-    pub fn render(&self, replies_writing: usize, hashes_in_use: usize) -> String {
+    pub fn render(&self, state: &AppState) -> String {
         let mut out = String::new();
         let requests = self.requests.lock().unwrap_or_else(|p| p.into_inner());
-        out.push_str("# HELP pp_requests_total Requests answered, by method, route and status.\n");
-        out.push_str("# TYPE pp_requests_total counter\n");
-        for ((method, route, status), s) in requests.iter() {
-            let _ = writeln!(
-                out,
-                "pp_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {}",
-                route.escape_default(),
-                s.count
-            );
-        }
-        out.push_str(
-            "# HELP pp_request_seconds Time to the response's head, by method and route.\n",
+        let labels = |method: &str, route: &str| {
+            format!("method=\"{method}\",route=\"{}\"", route.escape_default())
+        };
+        header(
+            &mut out,
+            "pp_requests_total",
+            "counter",
+            "Requests answered, by method, route and status.",
         );
-        out.push_str("# TYPE pp_request_seconds histogram\n");
-        let mut by_route: BTreeMap<(&str, &str), Series> = BTreeMap::new();
-        for ((method, route, _), s) in requests.iter() {
-            let t = by_route.entry((method, route)).or_default();
-            t.count += s.count;
-            t.sum += s.sum;
-            for (i, b) in s.buckets.iter().enumerate() {
-                t.buckets[i] += b;
-            }
-        }
-        for ((method, route), s) in &by_route {
-            let labels = format!("method=\"{method}\",route=\"{}\"", route.escape_default());
-            for (bound, n) in BUCKETS.iter().zip(s.buckets) {
+        for ((method, route), r) in requests.iter() {
+            for (status, n) in &r.by_status {
                 let _ = writeln!(
                     out,
-                    "pp_request_seconds_bucket{{{labels},le=\"{bound}\"}} {n}"
+                    "pp_requests_total{{{},status=\"{status}\"}} {n}",
+                    labels(method, route)
                 );
             }
-            let _ = writeln!(
-                out,
-                "pp_request_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                s.count
-            );
-            let _ = writeln!(out, "pp_request_seconds_sum{{{labels}}} {}", s.sum);
-            let _ = writeln!(out, "pp_request_seconds_count{{{labels}}} {}", s.count);
         }
-        out.push_str("# HELP pp_replies_writing Interviewer replies being written now.\n");
-        out.push_str("# TYPE pp_replies_writing gauge\n");
-        let _ = writeln!(out, "pp_replies_writing {replies_writing}");
-        out.push_str("# HELP pp_password_hashes Password hashes queued or running now.\n");
-        out.push_str("# TYPE pp_password_hashes gauge\n");
-        let _ = writeln!(out, "pp_password_hashes {hashes_in_use}");
+        header(
+            &mut out,
+            "pp_request_seconds",
+            "histogram",
+            "Time to the response's head, by method and route.",
+        );
+        for ((method, route), r) in requests.iter() {
+            r.latency
+                .render(&mut out, "pp_request_seconds", &labels(method, route));
+        }
+        drop(requests);
+
+        let live = &state.live;
+        header(
+            &mut out,
+            "pp_replies_writing",
+            "gauge",
+            "Interviewer replies being written now.",
+        );
+        let _ = writeln!(out, "pp_replies_writing {}", live.replies_writing());
+        let model = live.model_stats();
+        header(
+            &mut out,
+            "pp_model_seconds",
+            "histogram",
+            "Interviewer model calls: time to the first token of a reply, to its end, and a whole report.",
+        );
+        model.first_token.render(
+            &mut out,
+            "pp_model_seconds",
+            "call=\"reply\",until=\"first_token\"",
+        );
+        model
+            .reply
+            .render(&mut out, "pp_model_seconds", "call=\"reply\",until=\"end\"");
+        model.report.render(
+            &mut out,
+            "pp_model_seconds",
+            "call=\"report\",until=\"end\"",
+        );
+        header(
+            &mut out,
+            "pp_model_reply_tokens_total",
+            "counter",
+            "Tokens streamed in interviewer replies (one per streamed piece).",
+        );
+        let _ = writeln!(
+            out,
+            "pp_model_reply_tokens_total {}",
+            model.reply_tokens.load(Ordering::Relaxed)
+        );
+        header(
+            &mut out,
+            "pp_model_failures_total",
+            "counter",
+            "Model calls that gave no reply or no usable report.",
+        );
+        let _ = writeln!(
+            out,
+            "pp_model_failures_total {}",
+            model.failed.load(Ordering::Relaxed)
+        );
+        header(
+            &mut out,
+            "pp_password_hashes",
+            "gauge",
+            "Password hashes queued or running now.",
+        );
+        let _ = writeln!(out, "pp_password_hashes {}", app::auth::HASHING.in_use());
+        header(
+            &mut out,
+            "pp_db_write_wait_seconds",
+            "histogram",
+            "Time a database write waited for the single writer connection.",
+        );
+        state
+            .db
+            .write_wait()
+            .render(&mut out, "pp_db_write_wait_seconds", "");
         out
     }
 }
@@ -110,12 +155,9 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     let method = request.method().to_string();
     let start = Instant::now();
     let response = next.run(request).await;
-    state.metrics.observe(
-        &method,
-        &route,
-        response.status().as_u16(),
-        start.elapsed().as_secs_f64(),
-    );
+    state
+        .metrics
+        .observe(&method, &route, response.status().as_u16(), start.elapsed());
     response
 }
 
@@ -126,7 +168,7 @@ pub async fn endpoint(State(state): State<AppState>, request: Request) -> Respon
     };
     let given = request
         .headers()
-        .get(header::AUTHORIZATION)
+        .get(http_header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     // Compared in full whatever the input, so timing does not reveal a prefix.
@@ -140,12 +182,14 @@ pub async fn endpoint(State(state): State<AppState>, request: Request) -> Respon
     if !ok {
         return (
             StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
+            [(http_header::WWW_AUTHENTICATE, "Bearer")],
         )
             .into_response();
     }
-    let text = state
-        .metrics
-        .render(state.live.replies_writing(), app::auth::HASHING.in_use());
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+    let text = state.metrics.render(&state);
+    (
+        [(http_header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        text,
+    )
+        .into_response()
 }

@@ -218,6 +218,84 @@ async fn concurrent_registrations_all_succeed() {
     s.stop().await;
 }
 
+#[tokio::test]
+async fn registration_and_its_session_are_one_unit() {
+    let s = start().await;
+    // The session table refuses every new row, as a full disk would.
+    db(&s)
+        .execute_batch(
+            "CREATE TRIGGER refuse_sessions BEFORE INSERT ON tower_sessions
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap();
+    let c = browser();
+    let resp = register(&s, &c, "grace", PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        resp.text().await.unwrap().contains("Please try again"),
+        "a message to act on"
+    );
+    let accounts = |s: &TestServer| -> i64 {
+        db(s)
+            .query_row("SELECT count(*) FROM Users", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(accounts(&s), 0, "no account without its session");
+    assert_eq!(who(&s, &c).await, None);
+
+    // Once sessions can be stored again, the same name registers and is signed in, with one
+    // session row: the one written with the account.
+    db(&s)
+        .execute_batch("DROP TRIGGER refuse_sessions")
+        .unwrap();
+    let resp = register(&s, &c, "grace", PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{}", location(&resp));
+    assert_eq!(location(&resp), "/interviews");
+    assert_eq!(who(&s, &c).await.as_deref(), Some("grace"));
+    assert_eq!(accounts(&s), 1);
+    let sessions: i64 = db(&s)
+        .query_row("SELECT count(*) FROM tower_sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sessions, 1);
+
+    // Registering again from a signed-in browser replaces its session rather than adding one.
+    let resp = register(&s, &c, "grace2", PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(who(&s, &c).await.as_deref(), Some("grace2"));
+    let sessions: i64 = db(&s)
+        .query_row("SELECT count(*) FROM tower_sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sessions, 1);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_handler_that_panics_answers_500_and_the_server_goes_on() {
+    let boom = axum::Router::new().route(
+        "/boom",
+        axum::routing::get(|| async {
+            if std::hint::black_box(true) {
+                panic!("a bug in a handler");
+            }
+            "never"
+        }),
+    );
+    let s = start_with_routes(boom).await;
+    // One client, so the same kept-alive connection serves the request after the panic.
+    let c = reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        let resp = c.get(s.url("/boom")).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(resp.headers().contains_key("x-request-id"));
+        let ok = c.get(s.url("/healthz")).send().await.unwrap();
+        assert_eq!(ok.status(), StatusCode::OK);
+    }
+    s.stop().await;
+}
+
 fn tight(model: u32, api: u32, register: u32, trust_proxy: bool) -> server::AppOptions {
     let minute = std::time::Duration::from_secs(60);
     let rate = |burst| server::limits::Rate { burst, per: minute };

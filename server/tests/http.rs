@@ -199,6 +199,9 @@ async fn metrics_are_off_by_default_and_behind_a_token_when_on() {
     common::register(&s, &b, "ada", common::PASSWORD).await;
     let i = common::new_interview(&s, &b, "Loop", 1, &[1], 3).await;
     common::page(&s, &b, &format!("/interviews/{}", i.id)).await;
+    // One reply and one report from the (offline) interviewer.
+    common::turn_ok(&s, &b, &i.id, "start", None).await;
+    common::turn_ok(&s, &b, &i.id, "end", None).await;
     for auth in [None, Some("Bearer wrong-token!"), Some("s3cret-token")] {
         let mut req = c.get(s.url("/metrics"));
         if let Some(a) = auth {
@@ -230,5 +233,28 @@ async fn metrics_are_off_by_default_and_behind_a_token_when_on() {
     assert!(!text.contains(&i.id), "never an interview's id");
     assert!(text.contains("pp_replies_writing 0"));
     assert!(text.contains("pp_password_hashes "));
+    // The interviewer's calls: two replies (the opening and the closing) and one report.
+    let value = |line: &str| -> f64 {
+        let found = text.lines().find(|l| l.starts_with(line));
+        let found = found.unwrap_or_else(|| panic!("no {line}: {text}"));
+        found.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(
+        value(r#"pp_model_seconds_count{call="reply",until="end"}"#),
+        2.0
+    );
+    assert_eq!(
+        value(r#"pp_model_seconds_count{call="reply",until="first_token"}"#),
+        2.0
+    );
+    assert_eq!(
+        value(r#"pp_model_seconds_count{call="report",until="end"}"#),
+        1.0
+    );
+    assert!(value("pp_model_reply_tokens_total") > 10.0, "{text}");
+    assert_eq!(value("pp_model_failures_total"), 0.0);
+    // Registration, the interview, two turns and the sessions: every write waited its turn.
+    assert!(value("pp_db_write_wait_seconds_count") >= 5.0, "{text}");
+    assert!(text.contains(r#"pp_db_write_wait_seconds_bucket{le="+Inf"}"#));
     s.stop().await;
 }

@@ -45,6 +45,8 @@ fn help_documents_every_setting_and_its_variable() {
         ("--leptos-config", "PP_LEPTOS_CONFIG"),
         ("--secure-cookies", "PP_SECURE_COOKIES"),
         ("--demo-account", "PP_DEMO_ACCOUNT"),
+        ("--model-calls-per-minute", "PP_MODEL_CALLS_PER_MINUTE"),
+        ("--api-requests-per-minute", "PP_API_REQUESTS_PER_MINUTE"),
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
         assert!(help.contains(var), "{var} missing from --help");
@@ -70,4 +72,19 @@ fn flags_override_defaults() {
         err.to_string().contains("invalid value 'not-an-address'"),
         "{err}"
     );
+}
+
+#[test]
+fn rate_limits_default_to_the_policy_and_refuse_zero() {
+    let c = Config::try_parse_from(["perfect-pitch"]).unwrap();
+    let policy = server::limits::RatePolicy::default();
+    assert_eq!(c.rates().model.burst, policy.model.burst);
+    assert_eq!(c.rates().api.burst, policy.api.burst);
+    let c =
+        Config::try_parse_from(["perfect-pitch", "--api-requests-per-minute", "100000"]).unwrap();
+    assert_eq!(c.rates().api.burst, 100_000);
+    assert_eq!(c.rates().api.per, std::time::Duration::from_secs(60));
+    let err =
+        Config::try_parse_from(["perfect-pitch", "--model-calls-per-minute", "0"]).unwrap_err();
+    assert!(err.to_string().contains("invalid value '0'"), "{err}");
 }

@@ -7,13 +7,15 @@
 
 use super::plan::seed_for;
 use super::turn::{self, Decision, Loaded};
-use super::{AiError, Provider};
+use super::{AiError, Provider, ReportInput};
 use crate::model::{InterviewStatus, InterviewerInfo, LiveInterview, Progress, TurnAction};
-use crate::store::{self, AskedQuestion, Db, PendingTurn, StoreError, TurnState};
+use crate::stats::Histogram;
+use crate::store::{self, AskedQuestion, Db, PendingTurn, ReportRows, StoreError, TurnState};
 use futures::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use tokio::sync::watch;
 
 /// How many of the user's latest other interviews count as "recent" for the question plan.
@@ -73,6 +75,22 @@ struct Inner {
     provider: Provider,
     turns: Mutex<HashMap<String, (u64, watch::Receiver<ReplyProgress>)>>,
     next_turn: AtomicU64,
+    stats: ModelStats,
+}
+
+/// What the interviewer's model calls cost, for `/metrics`.
+#[derive(Default)]
+pub struct ModelStats {
+    /// From asking for a reply to its first streamed piece.
+    pub first_token: Histogram,
+    /// From asking for a reply to its last piece.
+    pub reply: Histogram,
+    /// A whole report call (checked).
+    pub report: Histogram,
+    /// Pieces streamed in replies: tokens, for a model that streams one token per event.
+    pub reply_tokens: AtomicU64,
+    /// Calls that failed (no reply, or no usable report).
+    pub failed: AtomicU64,
 }
 
 impl Live {
@@ -83,6 +101,7 @@ impl Live {
                 provider,
                 turns: Mutex::new(HashMap::new()),
                 next_turn: AtomicU64::new(1),
+                stats: ModelStats::default(),
             }),
         }
     }
@@ -99,6 +118,10 @@ impl Live {
             .values()
             .filter(|(_, rx)| rx.borrow().state == ReplyState::Writing)
             .count()
+    }
+
+    pub fn model_stats(&self) -> &ModelStats {
+        &self.inner.stats
     }
 
     /// The reply being written for an interview, if one is.
@@ -204,12 +227,7 @@ impl Live {
             ));
         }
         let input = turn::report_input(&state, state.asked.clone());
-        let report = self
-            .inner
-            .provider
-            .report(&input)
-            .await
-            .map_err(|e| e.to_string());
+        let report = self.inner.report(&input).await.map_err(|e| e.to_string());
         let id = interview_id.to_owned();
         self.inner
             .db
@@ -219,6 +237,17 @@ impl Live {
 }
 
 impl Inner {
+    /// A report call, timed.
+    async fn report(&self, input: &ReportInput) -> Result<ReportRows, AiError> {
+        let asked = Instant::now();
+        let report = self.provider.report(input).await;
+        match &report {
+            Ok(_) => self.stats.report.observe(asked.elapsed()),
+            Err(_) => _ = self.stats.failed.fetch_add(1, Ordering::Relaxed),
+        }
+        report
+    }
+
     async fn run(
         &self,
         interview_id: &str,
@@ -226,6 +255,7 @@ impl Inner {
         pending: PendingTurn,
         tx: watch::Sender<ReplyProgress>,
     ) {
+        let asked = Instant::now();
         let written = async {
             let mut stream = self.provider.reply(&d.brief).await?;
             let mut text = String::new();
@@ -234,6 +264,10 @@ impl Inner {
                 if piece.is_empty() {
                     continue;
                 }
+                if text.is_empty() {
+                    self.stats.first_token.observe(asked.elapsed());
+                }
+                self.stats.reply_tokens.fetch_add(1, Ordering::Relaxed);
                 text.push_str(&piece);
                 tx.send_modify(|p| p.text.push_str(&piece));
             }
@@ -243,14 +277,17 @@ impl Inner {
             Ok::<_, AiError>(text)
         }
         .await;
+        match &written {
+            Ok(_) => self.stats.reply.observe(asked.elapsed()),
+            Err(_) => _ = self.stats.failed.fetch_add(1, Ordering::Relaxed),
+        }
         let outcome = match written {
             Ok(text) => {
                 let mut changes = d.changes;
                 changes.reply = text;
                 changes.pending = Some(pending.clone());
                 if let Some(input) = &d.report {
-                    changes.finish =
-                        Some(self.provider.report(input).await.map_err(|e| e.to_string()));
+                    changes.finish = Some(self.report(input).await.map_err(|e| e.to_string()));
                 }
                 self.db
                     .write(move |c| store::complete_turn(c, &changes))

@@ -1369,13 +1369,13 @@ fn deleting_a_skill_unlinks_it_from_interviews_and_types() {
 
 #[test]
 fn users_are_unique_and_validated() {
-    let mut db = test_db();
+    let db = test_db();
     let new = |username, email| NewUser {
         username,
         email,
         hashed_password: Some("$argon2id$v=19$fake"),
     };
-    let ada = create_user(&mut db.conn, &new("ada", Some("ada@example.com"))).unwrap();
+    let ada = create_user(&db.conn, &new("ada", Some("ada@example.com"))).unwrap();
     assert_eq!(
         get_user_by_id(&db.conn, &ada.id).unwrap(),
         Some(ada.clone())
@@ -1383,14 +1383,14 @@ fn users_are_unique_and_validated() {
     let (found, hash) = get_user_by_username(&db.conn, "ADA").unwrap().unwrap();
     assert_eq!((found, hash.as_deref()), (ada, Some("$argon2id$v=19$fake")));
     assert_eq!(
-        create_user(&mut db.conn, &new("Ada", None)).unwrap_err(),
+        create_user(&db.conn, &new("Ada", None)).unwrap_err(),
         StoreError::Duplicate {
             entity: "username",
             name: "Ada".into()
         }
     );
     assert_eq!(
-        create_user(&mut db.conn, &new("ada2", Some("ADA@example.com")))
+        create_user(&db.conn, &new("ada2", Some("ADA@example.com")))
             .unwrap_err()
             .to_string(),
         "email 'ADA@example.com' is already taken"
@@ -1399,14 +1399,14 @@ fn users_are_unique_and_validated() {
     for bad in ["ab", "has space", "émile", too_long.as_str()] {
         assert!(
             matches!(
-                create_user(&mut db.conn, &new(bad, None)),
+                create_user(&db.conn, &new(bad, None)),
                 Err(StoreError::Invalid(_))
             ),
             "{bad}"
         );
     }
     assert!(matches!(
-        create_user(&mut db.conn, &new("carol", Some("not-an-email"))),
+        create_user(&db.conn, &new("carol", Some("not-an-email"))),
         Err(StoreError::Invalid(_))
     ));
     assert_eq!(count(&db.conn, "SELECT count(*) FROM Users"), 1);

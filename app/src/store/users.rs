@@ -22,7 +22,7 @@ fn check_email(email: Option<&str>) -> Result<Option<String>> {
     validate::email(email.unwrap_or_default()).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-pub fn create_user(conn: &mut Connection, new: &NewUser<'_>) -> Result<User> {
+pub fn create_user(conn: &Connection, new: &NewUser<'_>) -> Result<User> {
     let username = check_username(new.username)?;
     let email = check_email(new.email)?;
     let id = uuid::Uuid::new_v4().to_string();

@@ -7,7 +7,7 @@ pub mod mock_llm;
 use reqwest::header::{ACCEPT, LOCATION};
 use reqwest::{Client, Response, StatusCode, redirect};
 use server::throttle::ThrottlePolicy;
-use server::{AppOptions, ConnectionLimits, app, leptos_options, serve_with};
+use server::{AppOptions, ConnectionLimits, app_with, leptos_options, serve_with};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -62,8 +62,34 @@ async fn start_limited(
     options: AppOptions,
     limits: ConnectionLimits,
 ) -> TestServer {
+    start_full(database, options, limits, axum::Router::new()).await
+}
+
+/// A server with routes of the test's own behind the app's middleware, on a fresh database.
+pub async fn start_with_routes(extra: axum::Router<server::AppState>) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("test.sqlite3");
+    let mut s = start_full(
+        &database,
+        default_options(),
+        ConnectionLimits::default(),
+        extra,
+    )
+    .await;
+    s._dir = Some(dir);
+    s
+}
+
+async fn start_full(
+    database: &Path,
+    options: AppOptions,
+    limits: ConnectionLimits,
+    extra: axum::Router<server::AppState>,
+) -> TestServer {
     let leptos_options = leptos_options(Path::new("../Leptos.toml")).unwrap();
-    let (router, _db) = app(leptos_options, database, options).await.unwrap();
+    let (router, _db) = app_with(leptos_options, database, options, extra)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
