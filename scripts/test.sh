@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, clippy per package and features, the store and server
-# tests, a release build, and the browser tests in Chromium against that build.
+# tests, a whole interview against a real local model, a release build, and the browser tests
+# in Chromium against that build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --browser
+scripts/setup.sh --browser --model
 source scripts/env.sh
 # A fresh clone builds everything once: incremental caches would only take disk (several GB,
 # enough to fill a CI machine's disk with the release and browser builds beside them).
@@ -23,6 +24,8 @@ step "tests: app with ssr (store, model)"
 cargo test -p app --features ssr
 step "tests: server (real router over HTTP, settings)"
 cargo test -p server
+step "tests: a whole interview against the real local model (SmolLM2-135M, llama.cpp server)"
+cargo test -p server --test local_model -- --ignored
 
 step "release build (server and optimised wasm)"
 cargo leptos build --release --precompress

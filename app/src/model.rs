@@ -360,6 +360,9 @@ pub struct LiveInterview {
     pub report: Option<Report>,
     /// Why the report could not be written; it can be regenerated.
     pub report_error: Option<String>,
+    /// Set when the report is the offline rules' because the model's was unusable: why.
+    #[serde(default)]
+    pub report_fallback: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,7 +25,7 @@ const mock = http.createServer((req, res) => {
   let body = '';
   req.on('data', (d) => { body += d; });
   req.on('end', () => {
-    const script = scripts.shift() || { kind: 'say', text: 'Thank you. Here is the next question: what is a closure?' };
+    const script = scripts.shift() || { kind: 'say', text: 'Thank you for that answer. So, what is a closure?' };
     if (script.kind === 'status') {
       res.writeHead(script.code, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'scripted failure', type: 'server_error', param: null, code: null } }));
@@ -124,6 +124,9 @@ test('a failed reply says why, keeps the answer, and "Try again" sends it once',
   const messages = page.locator('.conversation > li');
   await expect(messages).toHaveCount(1);
   await expect(messages.first()).toContainText('Hello and welcome.');
+  // The model's own question is not shown; the server asks the planned one.
+  await expect(messages.first()).not.toContainText('what is a closure?');
+  await expect(messages.first()).toContainText('Question 1 of 3, on');
   await expect(page.locator('#live-reply')).toHaveAttribute('data-state', 'idle');
 
   // An answer whose reply is cut off midway: no half reply is kept, the answer comes back to
@@ -141,7 +144,8 @@ test('a failed reply says why, keeps the answer, and "Try again" sends it once',
   await alert.getByRole('button', { name: 'Try again' }).click();
   await expect(messages).toHaveCount(3);
   await expect(messages.nth(1)).toContainText(answer);
-  await expect(messages.nth(2)).toContainText('Here is the next question');
+  await expect(messages.nth(2)).toContainText('Thank you for that answer.');
+  await expect(messages.nth(2)).not.toContainText('what is a closure?');
   await page.reload();
   await expect(messages).toHaveCount(3);
   // The answer was short, so the server chose a follow-up on the same question.

@@ -1,7 +1,9 @@
-//! How long a token takes from the model server to the browser's stream.
+//! How long a sentence takes from the model server to the browser's stream.
 //!
 //! A local mock model server (`tests/common/mock_llm.rs`, the real chat-completions streaming
-//! protocol over real HTTP) writes the time it sent each token into the token. The app server,
+//! protocol over real HTTP) writes the time it sent each piece into the piece, each piece a
+//! sentence (the model's words are shown a sentence at a time once checked, `ai/bridge.rs`,
+//! at most three per reply). The app server,
 //! configured with the OpenAI-compatible interviewer, receives it through async-openai, passes it
 //! to the turn's followers, and sends it on `GET /interviews/{id}/reply`; a streaming HTTP client
 //! reads that and notes the time of arrival. The difference is the latency our path adds on top
@@ -20,8 +22,8 @@ use server::AppOptions;
 use server::config::Interviewer;
 use std::time::Duration;
 
-const TOKENS: usize = 400;
-const TURNS: usize = 5;
+const TOKENS: usize = 3;
+const TURNS: usize = 100;
 
 #[tokio::main]
 async fn main() {
@@ -32,6 +34,8 @@ async fn main() {
             model: "mock-model".into(),
             api_key: None,
             timeout: Duration::from_secs(10),
+            max_tokens: 4096,
+            temperature: 0.7,
         }),
         ..default_options()
     })
@@ -82,7 +86,7 @@ async fn main() {
     latencies.sort_unstable();
     let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize] as f64 / 1000.0;
     println!(
-        "token latency, mock model server → browser stream ({} tokens over {TURNS} replies):",
+        "sentence latency, mock model server → browser stream ({} sentences over {TURNS} replies):",
         latencies.len()
     );
     println!(

@@ -83,6 +83,25 @@ pub struct Config {
     #[arg(long, env = "PP_MODEL_TIMEOUT_SECS", default_value_t = 30)]
     pub model_timeout_secs: u64,
 
+    /// The most tokens a model may write for one reply (`max_tokens`); a report may have six
+    /// times as many.
+    #[arg(long, env = "PP_MODEL_MAX_TOKENS", default_value_t = 200, value_parser = clap::value_parser!(u32).range(16..=4096))]
+    pub model_max_tokens: u32,
+
+    /// Sampling temperature sent to the model (reports use at most 0.3).
+    #[arg(long, env = "PP_MODEL_TEMPERATURE", default_value_t = 0.7)]
+    pub model_temperature: f32,
+
+    /// Model calls running at once across the server; up to four times as many more wait,
+    /// and past that a turn answers that the interviewer is busy.
+    #[arg(long, env = "PP_MODEL_CONCURRENCY", default_value_t = app::ai::live::ModelLimits::default().concurrent)]
+    pub model_concurrency: usize,
+
+    /// Tokens one interview's model calls may use; past it the interview goes on with the
+    /// offline interviewer's words and rules, and its report says so.
+    #[arg(long, env = "PP_MODEL_TOKEN_BUDGET", default_value_t = app::ai::live::ModelLimits::default().token_budget)]
+    pub model_token_budget: u64,
+
     /// Pause between the offline interviewer's words, in milliseconds, so its replies read as
     /// they are written; 0 writes them at once.
     #[arg(long, env = "PP_OFFLINE_WORD_DELAY_MS", default_value_t = 25)]
@@ -99,6 +118,15 @@ pub const DEMO_USERNAME: &str = "demo";
 pub const DEMO_PASSWORD: &str = "practice makes perfect";
 
 impl Config {
+    /// What the model may cost, as these flags set it.
+    pub fn model_limits(&self) -> app::ai::live::ModelLimits {
+        app::ai::live::ModelLimits {
+            concurrent: self.model_concurrency.max(1),
+            queue: self.model_concurrency.max(1) * 4,
+            token_budget: self.model_token_budget,
+        }
+    }
+
     /// The request-rate limits these flags set.
     pub fn rates(&self) -> crate::limits::RatePolicy {
         let minute = std::time::Duration::from_secs(60);
@@ -123,6 +151,8 @@ impl Config {
                 model: self.openai_model.clone(),
                 api_key: self.openai_api_key.clone(),
                 timeout: std::time::Duration::from_secs(self.model_timeout_secs.max(1)),
+                max_tokens: self.model_max_tokens,
+                temperature: self.model_temperature.clamp(0.0, 2.0),
             }),
             _ => Interviewer::Offline {
                 word_delay: std::time::Duration::from_millis(self.offline_word_delay_ms),

@@ -65,6 +65,7 @@ pub struct AppOptions {
     pub trust_proxy: bool,
     /// Serve `/metrics` to this bearer token (`--metrics-token`); off when `None`.
     pub metrics_token: Option<String>,
+    pub model_limits: app::ai::live::ModelLimits,
 }
 
 /// Leptos settings: from the settings file when it exists (cargo-leptos's LEPTOS_* variables
@@ -164,7 +165,11 @@ pub async fn app_with(
             "removed turns cut short by the last shutdown"
         );
     }
-    let live = Live::new(db.clone(), options.interviewer.provider()?);
+    let live = Live::with_limits(
+        db.clone(),
+        options.interviewer.provider()?,
+        options.model_limits,
+    );
     let sessions = session_layer(&db, options.secure_cookies);
     let state = AppState {
         leptos_options,
@@ -499,6 +504,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         rates: config.rates(),
         trust_proxy: config.trust_proxy,
         metrics_token: config.metrics_token.clone(),
+        model_limits: config.model_limits(),
     };
     let (router, db) = app(leptos_options, &config.database, options).await?;
     tracing::info!(database = %config.database.display(), "store ready, migrations applied");

@@ -107,7 +107,7 @@ impl Metrics {
             &mut out,
             "pp_model_reply_tokens_total",
             "counter",
-            "Tokens streamed in interviewer replies (one per streamed piece).",
+            "Tokens a model streamed in interviewer replies (one per streamed piece).",
         );
         let _ = writeln!(
             out,

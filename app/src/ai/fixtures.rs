@@ -34,3 +34,28 @@ pub fn lru_rubric() -> Rubric {
         }],
     }
 }
+
+/// A report input with one question on the LRU cache, answered with `answer`.
+pub fn report_input_with_answer(answer: &str) -> crate::ai::ReportInput {
+    let asked = crate::store::AskedQuestion {
+        id: "q1".into(),
+        order: 1,
+        question_bank_id: Some(7),
+        text: LRU_QUESTION.into(),
+        skill_id: Some(1),
+        skill_name: Some("Data Structures".into()),
+        difficulty: Some(crate::model::Difficulty::Medium),
+        answer: Some(answer.to_owned()),
+        follow_up_asked: false,
+        follow_up_answer: None,
+        hints: 0,
+        skipped: false,
+    };
+    crate::ai::ReportInput {
+        type_name: "Technical".into(),
+        skills: vec![(1, "Data Structures".into())],
+        questions: vec![asked],
+        rubrics: [(7, lru_rubric())].into_iter().collect(),
+        plan_skills: vec![Some(1)],
+    }
+}

@@ -5,15 +5,18 @@
 //! reply is still completed and stored. Followers get the reply so far and then each new
 //! piece through a `watch` channel; a tab that opens mid-reply joins where it is.
 
+use super::bridge::{BridgeFilter, server_part, words};
 use super::plan::seed_for;
 use super::turn::{self, Decision, Loaded};
-use super::{AiError, Provider, ReportInput};
+use super::{AiError, Piece, Provider, ReportInput};
 use crate::model::{InterviewStatus, InterviewerInfo, LiveInterview, Progress, TurnAction};
 use crate::stats::Histogram;
-use crate::store::{self, AskedQuestion, Db, PendingTurn, ReportRows, StoreError, TurnState};
+use crate::store::{
+    self, AskedQuestion, Db, PendingTurn, ReportRows, StoreError, TurnState, Usage,
+};
 use futures::StreamExt;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::watch;
@@ -64,6 +67,28 @@ pub enum ReplyState {
     Failed(String),
 }
 
+/// What the interviewer's model may cost. Offline, nothing is limited.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelLimits {
+    /// Model calls running at once across the server...
+    pub concurrent: usize,
+    /// ...and how many more may wait for one; past that a turn fails at once with "busy".
+    pub queue: usize,
+    /// Tokens one interview's model calls may use. Past it the interview goes on with the
+    /// offline interviewer's words and its report is the offline rules', labelled as such.
+    pub token_budget: u64,
+}
+
+impl Default for ModelLimits {
+    fn default() -> Self {
+        ModelLimits {
+            concurrent: 4,
+            queue: 16,
+            token_budget: 50_000,
+        }
+    }
+}
+
 /// The live-interview service: one per server, shared by server functions and the stream route.
 #[derive(Clone)]
 pub struct Live {
@@ -76,6 +101,11 @@ struct Inner {
     turns: Mutex<HashMap<String, (u64, watch::Receiver<ReplyProgress>)>>,
     next_turn: AtomicU64,
     stats: ModelStats,
+    limits: ModelLimits,
+    /// Model calls running.
+    calls: tokio::sync::Semaphore,
+    /// Model calls running or waiting for a slot (each counted until its slot is dropped).
+    queued: AtomicUsize,
 }
 
 /// What the interviewer's model calls cost, for `/metrics`.
@@ -95,6 +125,10 @@ pub struct ModelStats {
 
 impl Live {
     pub fn new(db: Db, provider: Provider) -> Live {
+        Live::with_limits(db, provider, ModelLimits::default())
+    }
+
+    pub fn with_limits(db: Db, provider: Provider, limits: ModelLimits) -> Live {
         Live {
             inner: Arc::new(Inner {
                 db,
@@ -102,6 +136,9 @@ impl Live {
                 turns: Mutex::new(HashMap::new()),
                 next_turn: AtomicU64::new(1),
                 stats: ModelStats::default(),
+                calls: tokio::sync::Semaphore::new(limits.concurrent.max(1)),
+                queued: AtomicUsize::new(0),
+                limits,
             }),
         }
     }
@@ -163,6 +200,7 @@ impl Live {
                 let loaded = load_turn(&tx, state, action)?;
                 let decision = turn::decide(&loaded, action, text)?;
                 let state = &loaded.state;
+                let used = state.usage;
                 let pending = store::insert_pending_turn(
                     &tx,
                     &id,
@@ -171,10 +209,10 @@ impl Live {
                     turn_key.as_deref(),
                 )?;
                 tx.commit()?;
-                Ok(Some((decision, pending)))
+                Ok(Some((decision, pending, used)))
             })
             .await?;
-        let Some((decision, pending)) = decided else {
+        let Some((decision, pending, used)) = decided else {
             return Ok(TurnStarted::Already);
         };
         let (tx, rx) = watch::channel(ReplyProgress::default());
@@ -187,7 +225,7 @@ impl Live {
         let inner = self.inner.clone();
         let id = interview_id.to_owned();
         tokio::spawn(async move {
-            inner.run(&id, decision, pending, tx).await;
+            inner.run(&id, decision, pending, tx, used).await;
             // Kept a while after it ends, so a page that connects late (a fast failure, a slow
             // network) still learns how the turn ended instead of finding nothing.
             tokio::time::sleep(FINISHED_TURN_LINGER).await;
@@ -227,25 +265,172 @@ impl Live {
             ));
         }
         let input = turn::report_input(&state, state.asked.clone());
-        let report = self.inner.report(&input).await.map_err(|e| e.to_string());
+        let (rows, usage) = self.inner.report(&input, state.usage).await;
         let id = interview_id.to_owned();
         self.inner
             .db
-            .write(move |c| store::save_report(c, &id, &report))
+            .write(move |c| store::save_report(c, &id, &Ok(rows), usage))
             .await
     }
 }
 
+/// A place among the model calls running; given back when dropped.
+struct CallSlot<'a> {
+    _permit: tokio::sync::SemaphorePermit<'a>,
+    queued: &'a AtomicUsize,
+}
+
+impl Drop for CallSlot<'_> {
+    fn drop(&mut self) {
+        self.queued.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 impl Inner {
-    /// A report call, timed.
-    async fn report(&self, input: &ReportInput) -> Result<ReportRows, AiError> {
-        let asked = Instant::now();
-        let report = self.provider.report(input).await;
-        match &report {
-            Ok(_) => self.stats.report.observe(asked.elapsed()),
-            Err(_) => _ = self.stats.failed.fetch_add(1, Ordering::Relaxed),
+    /// A place for a model call: waits while `concurrent` calls run, unless `queue` more
+    /// already wait — then the interviewer is busy.
+    async fn call_slot(&self) -> Result<CallSlot<'_>, AiError> {
+        let l = self.limits;
+        if self.queued.fetch_add(1, Ordering::AcqRel) >= l.concurrent.max(1) + l.queue {
+            self.queued.fetch_sub(1, Ordering::AcqRel);
+            return Err(AiError::Busy);
         }
-        report
+        match self.calls.acquire().await {
+            Ok(permit) => Ok(CallSlot {
+                _permit: permit,
+                queued: &self.queued,
+            }),
+            Err(_) => {
+                self.queued.fetch_sub(1, Ordering::AcqRel);
+                Err(AiError::Unexpected)
+            }
+        }
+    }
+
+    fn over_budget(&self, used: Usage) -> bool {
+        self.provider.is_model() && used.total() >= self.limits.token_budget
+    }
+
+    /// A report, within the model's limits, timed; with the tokens it used.
+    async fn report(&self, input: &ReportInput, used: Usage) -> (ReportRows, Usage) {
+        if self.over_budget(used) {
+            let why = AiError::Budget(self.limits.token_budget);
+            return (super::offline_fallback(input, &why), Usage::default());
+        }
+        let slot = if self.provider.is_model() {
+            match self.call_slot().await {
+                Ok(slot) => Some(slot),
+                Err(e) => return (super::offline_fallback(input, &e), Usage::default()),
+            }
+        } else {
+            None
+        };
+        let asked = Instant::now();
+        let (rows, usage) = self.provider.report(input).await;
+        drop(slot);
+        if rows.fallback.is_some() {
+            self.stats.failed.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.stats.report.observe(asked.elapsed());
+        }
+        (rows, usage)
+    }
+
+    /// Writes a turn's reply: the provider's bridge (a model's kept to its job by
+    /// `BridgeFilter`), then the server's own part, streamed to followers as it comes.
+    async fn write_reply(
+        &self,
+        brief: &super::TurnBrief,
+        used: Usage,
+        tx: &watch::Sender<ReplyProgress>,
+        usage: &mut Usage,
+    ) -> Result<String, AiError> {
+        let asked = Instant::now();
+        let mut shown = String::new();
+        let emit = |shown: &mut String, text: &str| {
+            if text.is_empty() {
+                return;
+            }
+            if shown.is_empty() {
+                self.stats.first_token.observe(asked.elapsed());
+            }
+            shown.push_str(text);
+            tx.send_modify(|p| p.text.push_str(text));
+        };
+        if self.over_budget(used) {
+            tracing::warn!(
+                budget = self.limits.token_budget,
+                "the interview's model budget is spent; the offline interviewer words this turn"
+            );
+        } else if self.provider.is_model() {
+            let _slot = self.call_slot().await?;
+            let mut stream = self.provider.reply(brief).await?;
+            let mut filter = BridgeFilter::default();
+            let (mut cut_off, mut streamed, mut reported) = (false, 0u64, false);
+            while let Some(piece) = stream.next().await {
+                match piece? {
+                    Piece::Text(t) => {
+                        streamed += 1;
+                        self.stats.reply_tokens.fetch_add(1, Ordering::Relaxed);
+                        emit(&mut shown, &filter.push(&t));
+                        if filter.stopped() {
+                            // The rest would overstep the bridge: stop the model writing it.
+                            break;
+                        }
+                    }
+                    Piece::Usage(u) => {
+                        *usage += u;
+                        reported = true;
+                    }
+                    Piece::CutOff => cut_off = true,
+                }
+            }
+            if !filter.stopped() {
+                emit(&mut shown, &filter.finish(cut_off));
+            }
+            if !reported {
+                // Closed before the usage chunk: each streamed piece is a token, and the prompt
+                // is estimated from its length.
+                usage.completion += streamed;
+                usage.prompt += super::prompt::estimated_prompt_tokens(brief);
+            }
+            if !filter.received {
+                return Err(AiError::Empty);
+            }
+        } else {
+            let mut stream = self.provider.reply(brief).await?;
+            while let Some(piece) = stream.next().await {
+                if let Piece::Text(t) = piece? {
+                    emit(&mut shown, &t);
+                }
+            }
+        }
+        if shown.trim().is_empty() {
+            // A model bridge with nothing left once filtered: the offline words instead.
+            for w in words(&super::offline::bridge(brief)) {
+                emit(&mut shown, &w);
+            }
+        }
+        if let Some(part) = server_part(brief) {
+            // Its own paragraph (what was shown cannot be taken back, so a bridge's trailing
+            // line break counts towards it).
+            let sep = if shown.ends_with("\n\n") {
+                ""
+            } else if shown.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
+            emit(&mut shown, sep);
+            let delay = self.provider.word_delay();
+            for w in words(&part) {
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                emit(&mut shown, &w);
+            }
+        }
+        Ok(shown)
     }
 
     async fn run(
@@ -254,29 +439,11 @@ impl Inner {
         d: Decision,
         pending: PendingTurn,
         tx: watch::Sender<ReplyProgress>,
+        used: Usage,
     ) {
         let asked = Instant::now();
-        let written = async {
-            let mut stream = self.provider.reply(&d.brief).await?;
-            let mut text = String::new();
-            while let Some(piece) = stream.next().await {
-                let piece = piece?;
-                if piece.is_empty() {
-                    continue;
-                }
-                if text.is_empty() {
-                    self.stats.first_token.observe(asked.elapsed());
-                }
-                self.stats.reply_tokens.fetch_add(1, Ordering::Relaxed);
-                text.push_str(&piece);
-                tx.send_modify(|p| p.text.push_str(&piece));
-            }
-            if text.trim().is_empty() {
-                return Err(AiError::Empty);
-            }
-            Ok::<_, AiError>(text)
-        }
-        .await;
+        let mut usage = Usage::default();
+        let written = self.write_reply(&d.brief, used, &tx, &mut usage).await;
         match &written {
             Ok(_) => self.stats.reply.observe(asked.elapsed()),
             Err(_) => _ = self.stats.failed.fetch_add(1, Ordering::Relaxed),
@@ -287,7 +454,20 @@ impl Inner {
                 changes.reply = text;
                 changes.pending = Some(pending.clone());
                 if let Some(input) = &d.report {
-                    changes.finish = Some(self.report(input).await.map_err(|e| e.to_string()));
+                    let (rows, report_usage) = self.report(input, add(used, usage)).await;
+                    usage += report_usage;
+                    changes.finish = Some(Ok(rows));
+                }
+                changes.usage = usage;
+                if self.provider.is_model() {
+                    let total = add(used, usage);
+                    tracing::info!(
+                        interview = interview_id,
+                        prompt_tokens = usage.prompt,
+                        completion_tokens = usage.completion,
+                        interview_tokens = total.total(),
+                        "model tokens for a turn"
+                    );
                 }
                 self.db
                     .write(move |c| store::complete_turn(c, &changes))
@@ -308,6 +488,11 @@ impl Inner {
             }
         }
     }
+}
+
+fn add(mut a: Usage, b: Usage) -> Usage {
+    a += b;
+    a
 }
 
 /// How many questions of each skill a start reads: three times the plan's fair share per
@@ -381,5 +566,6 @@ fn live_view(
         interviewer,
         report,
         report_error: state.report_error,
+        report_fallback: state.report_fallback,
     }
 }

@@ -6,6 +6,7 @@
 //! ends (`live`); a provider only words the reply it is told to give and drafts the report,
 //! which `rules` then checks.
 
+pub mod bridge;
 #[cfg(test)]
 mod fixtures;
 pub mod judge;
@@ -18,7 +19,7 @@ pub mod rules;
 pub mod turn;
 
 use crate::model::{InterviewerInfo, TurnAction};
-use crate::store::{AskedQuestion, ReportRows};
+use crate::store::{AskedQuestion, ReportRows, Usage};
 use futures::Stream;
 use std::pin::Pin;
 
@@ -39,10 +40,24 @@ pub enum AiError {
     Unexpected,
     #[error("The report could not be read: {0}")]
     Malformed(String),
+    #[error("The interviewer is busy with other interviews. Please try again in a moment.")]
+    Busy,
+    #[error("This interview has used its budget of {0} model tokens.")]
+    Budget(u64),
 }
 
-/// A reply as it is generated: pieces of text in order.
-pub type TokenStream = Pin<Box<dyn Stream<Item = Result<String, AiError>> + Send>>;
+/// What a reply's stream carries, in order: its text, then what the call cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    /// Tokens the call used, as the model server reported them at its end.
+    Usage(crate::store::Usage),
+    /// The model stopped at its token limit (`max_tokens`), perhaps mid-sentence.
+    CutOff,
+}
+
+/// A reply as it is generated.
+pub type TokenStream = Pin<Box<dyn Stream<Item = Result<Piece, AiError>> + Send>>;
 
 /// What happens in a turn, decided by the server before any text is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,11 +165,50 @@ impl Provider {
         }
     }
 
-    /// A checked report: `rules` has validated it and applied the rules no provider may bend.
-    pub async fn report(&self, input: &ReportInput) -> Result<ReportRows, AiError> {
+    /// The pause between the words the server adds after the bridge: the offline
+    /// interviewer's pace, none after a model's bridge.
+    pub fn word_delay(&self) -> std::time::Duration {
         match self {
-            Provider::Offline(_) => Ok(rules::offline_report(input)),
-            Provider::OpenAi(p) => p.report(input).await,
+            Provider::Offline(p) => p.word_delay,
+            Provider::OpenAi(_) => std::time::Duration::ZERO,
         }
     }
+
+    /// Whether replies and reports come from a model (whose bridge is filtered, whose calls
+    /// are capped and counted).
+    pub fn is_model(&self) -> bool {
+        matches!(self, Provider::OpenAi(_))
+    }
+
+    /// A checked report, never none: a model's report that fails twice (malformed, cut off,
+    /// or the service failing) gives way to the offline rules' report, labelled with why
+    /// ([`ReportRows::fallback`]) so the page says so and offers to regenerate. Also returns
+    /// the tokens the attempts used.
+    pub async fn report(&self, input: &ReportInput) -> (ReportRows, Usage) {
+        let p = match self {
+            Provider::Offline(_) => return (rules::offline_report(input), Usage::default()),
+            Provider::OpenAi(p) => p,
+        };
+        let mut usage = Usage::default();
+        let mut why = AiError::Unexpected;
+        for attempt in 1..=2 {
+            let (outcome, used) = p.report(input).await;
+            usage += used;
+            match outcome {
+                Ok(rows) => return (rows, usage),
+                Err(e) => {
+                    tracing::warn!(attempt, reason = %e, "the model's report was unusable");
+                    why = e;
+                }
+            }
+        }
+        (offline_fallback(input, &why), usage)
+    }
+}
+
+/// The offline rules' report, labelled with why the model's could not be used.
+pub fn offline_fallback(input: &ReportInput, why: &AiError) -> ReportRows {
+    let mut rows = rules::offline_report(input);
+    rows.fallback = Some(why.to_string());
+    rows
 }

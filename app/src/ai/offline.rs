@@ -1,7 +1,9 @@
-//! The offline interviewer: the default, with no network and no model. It asks the planned
-//! questions, follows up and hints by fixed rules, and its report is `rules::offline_report`.
+//! The offline interviewer: the default, with no network and no model. It words each turn's
+//! bridge by fixed rules (the server adds the question, probe or hint, `bridge.rs`), and its
+//! report is `rules::offline_report`.
 
-use super::{Ack, BriefQuestion, Step, TokenStream, TurnBrief};
+use super::bridge::{join, server_part, words};
+use super::{Ack, Piece, Step, TokenStream, TurnBrief};
 use std::time::Duration;
 
 pub struct Offline {
@@ -10,37 +12,19 @@ pub struct Offline {
 }
 
 impl Offline {
+    /// The bridge of a reply, streamed word by word; the server adds its own part after it.
     pub fn reply(&self, brief: &TurnBrief) -> TokenStream {
-        let text = compose(brief);
         let delay = self.word_delay;
-        // Words with their following whitespace, so the pieces join back to the exact text.
-        let mut pieces = Vec::new();
-        let mut start = 0;
-        let bytes: Vec<(usize, char)> = text.char_indices().collect();
-        for w in bytes.windows(2) {
-            if w[0].1.is_whitespace() && !w[1].1.is_whitespace() {
-                pieces.push(text[start..w[1].0].to_owned());
-                start = w[1].0;
-            }
-        }
-        pieces.push(text[start..].to_owned());
         Box::pin(futures::stream::unfold(
-            pieces.into_iter(),
+            words(&bridge(brief)).into_iter(),
             move |mut it| async move {
                 let piece = it.next()?;
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
                 }
-                Some((Ok(piece), it))
+                Some((Ok(Piece::Text(piece)), it))
             },
         ))
-    }
-}
-
-fn ask(q: &BriefQuestion, total: u32) -> String {
-    match &q.skill {
-        Some(skill) => format!("Question {} of {total}, on {skill}: {}", q.order, q.text),
-        None => format!("Question {} of {total}: {}", q.order, q.text),
     }
 }
 
@@ -52,43 +36,32 @@ fn list(names: &[String]) -> String {
     }
 }
 
-/// The reply for a turn, from the brief alone.
-pub fn compose(b: &TurnBrief) -> String {
-    let next = b.next.as_ref().map(|q| ask(q, b.total));
-    match (&b.step, next) {
-        (Step::Greet, Some(q)) => format!(
+/// The offline interviewer's bridge for a turn, from the brief alone: also the words used
+/// when a model's bridge is empty once filtered, or the interview's model budget is spent.
+pub fn bridge(b: &TurnBrief) -> String {
+    match &b.step {
+        Step::Greet => format!(
             "Hello, and welcome to your {} practice interview. We will cover {}. I will ask {} \
              questions; take your time, and you can ask for a hint or skip a question whenever \
-             you like.\n\n{q}",
+             you like.",
             b.type_name,
             list(&b.skills),
             b.total
         ),
-        (Step::Next, Some(q)) => {
-            let ack = match b.ack {
-                Ack::Skipped => "No problem, let's move on.",
-                Ack::Strong => "Thank you, that is a clear answer.",
-                Ack::Weak => "Let's move on.",
-                Ack::Answered | Ack::None => "Thank you.",
-            };
-            format!("{ack}\n\n{q}")
+        Step::Next => match b.ack {
+            Ack::Skipped => "No problem, let's move on.",
+            Ack::Strong => "Thank you, that is a clear answer.",
+            Ack::Weak => "Let's move on.",
+            Ack::Answered | Ack::None => "Thank you.",
         }
-        // The server chose the follow-up (a probe from the bank, or what the question asked).
-        (Step::FollowUp, _) => b.follow_up.clone().unwrap_or_else(|| {
-            "Could you go a little deeper? Walk me through what you would do, and why.".into()
-        }),
-        (Step::Hint, _) => match b.hint.as_deref().filter(|h| !h.trim().is_empty()) {
-            Some(hint) => {
-                format!("Here is a hint: {hint} Take your time, then give me your answer.")
-            }
-            None => "Here is a hint: break the question into two or three parts and answer each \
-                     with one concrete example. Take your time, then give me your answer."
-                .into(),
-        },
-        (Step::Finish { early: true }, _) => "Let's stop here. Thank you for your time — I have \
+        .into(),
+        // The server's part is the follow-up itself.
+        Step::FollowUp => String::new(),
+        Step::Hint => "Here is a hint; take your time with it, then give me your answer.".into(),
+        Step::Finish { early: true } => "Let's stop here. Thank you for your time — I have \
              written feedback on the questions we covered, and your report is below."
             .into(),
-        (Step::Finish { early: false }, _) | (Step::Greet | Step::Next, None) => {
+        Step::Finish { early: false } => {
             // Credit for seeing it through only when most questions were answered.
             if b.answered * 2 >= b.total.max(1) {
                 "That was the last question — thank you, well done for seeing it through. Your \
@@ -105,9 +78,15 @@ pub fn compose(b: &TurnBrief) -> String {
     }
 }
 
+/// The whole offline reply: the bridge and the server's part.
+pub fn compose(b: &TurnBrief) -> String {
+    join(&bridge(b), server_part(b).as_deref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ai::BriefQuestion;
     use futures::StreamExt;
 
     fn brief(step: Step) -> TurnBrief {
@@ -155,13 +134,19 @@ mod tests {
         let o = Offline {
             word_delay: Duration::ZERO,
         };
-        let pieces: Vec<String> = o.reply(&b).map(|p| p.unwrap()).collect().await;
+        let pieces: Vec<String> = o
+            .reply(&b)
+            .map(|p| match p.unwrap() {
+                Piece::Text(t) => t,
+                other => panic!("{other:?}"),
+            })
+            .collect()
+            .await;
         assert!(pieces.len() > 10);
-        assert_eq!(pieces.concat(), compose(&b));
+        assert_eq!(pieces.concat(), bridge(&b));
         assert!(
-            pieces
-                .concat()
-                .contains("Think about when the disagreement started.")
+            compose(&b).ends_with("\n\nThink about when the disagreement started."),
+            "the server adds the hint verbatim"
         );
     }
 }

@@ -1,9 +1,10 @@
-//! Any OpenAI-compatible chat-completions server, through async-openai: replies are streamed,
-//! reports are asked for as a JSON object and validated.
+//! Any OpenAI-compatible chat-completions server, through async-openai. Replies (the bridge
+//! only: `bridge.rs`) are streamed with an output limit and their token usage; reports are
+//! asked for with a strict JSON schema, checked, and bounded by the judge (`rules::enforce`).
 
-use super::{AiError, ReportInput, TokenStream, TurnBrief, prompt, rules};
+use super::{AiError, Piece, ReportInput, TokenStream, TurnBrief, prompt, rules};
 use crate::model::Role;
-use crate::store::{QuestionRow, ReportRows, SkillRow};
+use crate::store::{QuestionRow, ReportRows, SkillRow, Usage};
 use async_openai::Client;
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
@@ -11,12 +12,13 @@ use async_openai::middleware::ReqwestService;
 use async_openai::types::chat::{
     ChatCompletionRequestAssistantMessageArgs, ChatCompletionRequestMessage,
     ChatCompletionRequestSystemMessageArgs, ChatCompletionRequestUserMessageArgs,
-    CreateChatCompletionRequestArgs, ResponseFormat,
+    ChatCompletionStreamOptions, CompletionUsage, CreateChatCompletionRequestArgs, FinishReason,
+    ResponseFormat, ResponseFormatJsonSchema,
 };
 use futures::StreamExt;
 use std::time::Duration;
 
-/// How to reach the model server.
+/// How to reach the model server, and what a call may cost.
 #[derive(Clone, Debug)]
 pub struct OpenAiSettings {
     /// Up to and including `/v1`, e.g. `http://127.0.0.1:8080/v1`.
@@ -25,12 +27,24 @@ pub struct OpenAiSettings {
     pub api_key: Option<String>,
     /// The longest wait for the first piece of a reply, between two pieces, and for a report.
     pub timeout: Duration,
+    /// The most tokens a reply may have (`max_tokens`); a report may have six times as many.
+    pub max_tokens: u32,
+    pub temperature: f32,
 }
 
 pub struct OpenAiProvider {
     client: Client<OpenAIConfig>,
     model: String,
     timeout: Duration,
+    max_tokens: u32,
+    temperature: f32,
+}
+
+fn usage(u: Option<CompletionUsage>) -> Usage {
+    u.map_or_else(Usage::default, |u| Usage {
+        prompt: u64::from(u.prompt_tokens),
+        completion: u64::from(u.completion_tokens),
+    })
 }
 
 impl OpenAiProvider {
@@ -48,11 +62,18 @@ impl OpenAiProvider {
             client,
             model: s.model.clone(),
             timeout: s.timeout,
+            max_tokens: s.max_tokens.max(16),
+            temperature: s.temperature,
         })
     }
 
     pub fn model(&self) -> &str {
         &self.model
+    }
+
+    /// The report's output limit: room for a short note and quote per question.
+    pub fn report_max_tokens(&self) -> u32 {
+        self.max_tokens.saturating_mul(6)
     }
 
     pub async fn reply(&self, brief: &TurnBrief) -> Result<TokenStream, AiError> {
@@ -67,9 +88,16 @@ impl OpenAiProvider {
         if let Some(text) = &brief.candidate_text {
             messages.push(user(text)?);
         }
+        #[allow(deprecated)] // `max_tokens`: what llama.cpp, vLLM and Ollama read.
         let request = CreateChatCompletionRequestArgs::default()
             .model(&self.model)
             .messages(messages)
+            .max_tokens(self.max_tokens)
+            .temperature(self.temperature)
+            .stream_options(ChatCompletionStreamOptions {
+                include_usage: Some(true),
+                include_obfuscation: None,
+            })
             .build()
             .map_err(|_| AiError::Unexpected)?;
         let stream = tokio::time::timeout(self.timeout, self.client.chat().create_stream(request))
@@ -78,53 +106,151 @@ impl OpenAiProvider {
             .map_err(map_error)?;
         let timeout = self.timeout;
         // A reply is whole only when a chunk carries a finish reason; a stream that simply
-        // stops before that was cut off.
-        Ok(Box::pin(futures::stream::unfold(
-            (stream, false, false),
-            move |(mut stream, finished, failed)| async move {
-                if failed {
-                    return None;
-                }
-                match tokio::time::timeout(timeout, stream.next()).await {
-                    Err(_) => Some((Err(AiError::Timeout), (stream, finished, true))),
-                    Ok(None) if finished => None,
-                    Ok(None) => Some((Err(AiError::Cut), (stream, finished, true))),
-                    Ok(Some(Err(e))) => Some((Err(map_error(e)), (stream, finished, true))),
-                    Ok(Some(Ok(chunk))) => {
-                        let choice = chunk.choices.into_iter().next();
-                        let done =
-                            finished || choice.as_ref().is_some_and(|c| c.finish_reason.is_some());
-                        let text = choice.and_then(|c| c.delta.content).unwrap_or_default();
-                        Some((Ok(text), (stream, done, false)))
+        // stops before that was cut off. Usage comes in a last chunk of its own.
+        Ok(Box::pin(
+            futures::stream::unfold(
+                (stream, false, false),
+                move |(mut stream, finished, failed)| async move {
+                    if failed {
+                        return None;
                     }
-                }
-            },
-        )))
+                    match tokio::time::timeout(timeout, stream.next()).await {
+                        Err(_) => Some((vec![Err(AiError::Timeout)], (stream, finished, true))),
+                        Ok(None) if finished => None,
+                        Ok(None) => Some((vec![Err(AiError::Cut)], (stream, finished, true))),
+                        Ok(Some(Err(e))) => {
+                            Some((vec![Err(map_error(e))], (stream, finished, true)))
+                        }
+                        Ok(Some(Ok(chunk))) => {
+                            let mut out = Vec::new();
+                            let choice = chunk.choices.into_iter().next();
+                            let reason = choice.as_ref().and_then(|c| c.finish_reason);
+                            let text = choice.and_then(|c| c.delta.content).unwrap_or_default();
+                            if !text.is_empty() {
+                                out.push(Ok(Piece::Text(text)));
+                            }
+                            if reason == Some(FinishReason::Length) {
+                                out.push(Ok(Piece::CutOff));
+                            }
+                            if chunk.usage.is_some() {
+                                out.push(Ok(Piece::Usage(usage(chunk.usage))));
+                            }
+                            Some((out, (stream, finished || reason.is_some(), false)))
+                        }
+                    }
+                },
+            )
+            .flat_map(futures::stream::iter),
+        ))
     }
 
-    pub async fn report(&self, input: &ReportInput) -> Result<ReportRows, AiError> {
-        let request = CreateChatCompletionRequestArgs::default()
-            .model(&self.model)
-            .messages(vec![
-                system(&prompt::report_system_prompt(input))?,
-                user(&prompt::report_transcript(input))?,
-            ])
-            .response_format(ResponseFormat::JsonObject)
-            .build()
-            .map_err(|_| AiError::Unexpected)?;
-        let response = tokio::time::timeout(self.timeout * 4, self.client.chat().create(request))
-            .await
-            .map_err(|_| AiError::Timeout)?
-            .map_err(map_error)?;
-        let text = response
-            .choices
-            .into_iter()
-            .next()
-            .and_then(|c| c.message.content)
-            .unwrap_or_default();
-        let rows = parse_report(input, &text).map_err(AiError::Malformed)?;
-        Ok(rules::enforce(input, rows))
+    /// One attempt at a report, with what it cost.
+    pub async fn report(&self, input: &ReportInput) -> (Result<ReportRows, AiError>, Usage) {
+        let request = (|| {
+            #[allow(deprecated)]
+            CreateChatCompletionRequestArgs::default()
+                .model(&self.model)
+                .messages(vec![
+                    system(&prompt::report_system_prompt(input))?,
+                    user(&prompt::report_transcript(input))?,
+                ])
+                .max_tokens(self.report_max_tokens())
+                .temperature(self.temperature.min(0.3))
+                .response_format(ResponseFormat::JsonSchema {
+                    json_schema: ResponseFormatJsonSchema {
+                        name: "interview_report".into(),
+                        description: None,
+                        schema: report_schema(input),
+                        strict: Some(true),
+                    },
+                })
+                .build()
+                .map_err(|_| AiError::Unexpected)
+        })();
+        let request = match request {
+            Ok(r) => r,
+            Err(e) => return (Err(e), Usage::default()),
+        };
+        let response = match tokio::time::timeout(
+            self.timeout * 4,
+            self.client.chat().create(request),
+        )
+        .await
+        {
+            Err(_) => return (Err(AiError::Timeout), Usage::default()),
+            Ok(Err(e)) => return (Err(map_error(e)), Usage::default()),
+            Ok(Ok(r)) => r,
+        };
+        let used = usage(response.usage);
+        let Some(choice) = response.choices.into_iter().next() else {
+            return (Err(AiError::Empty), used);
+        };
+        if choice.finish_reason == Some(FinishReason::Length) {
+            return (
+                Err(AiError::Malformed(
+                    "it was cut off at the output limit".into(),
+                )),
+                used,
+            );
+        }
+        let text = choice.message.content.unwrap_or_default();
+        let rows = parse_report(input, &text)
+            .map_err(AiError::Malformed)
+            .map(|rows| rules::enforce(input, rows));
+        (rows, used)
     }
+}
+
+/// The report's JSON schema, for this interview: an object with one entry per skill, keyed by
+/// its name, and one per question asked, keyed by its number — so a grammar-constrained model
+/// can neither leave one out, repeat one, nor add one — every string bounded, so it cannot run
+/// on until it is cut off. Skill ratings are not asked for: the server computes them from the
+/// questions.
+pub fn report_schema(input: &ReportInput) -> serde_json::Value {
+    let text = |max: usize| serde_json::json!({ "type": "string", "maxLength": max });
+    let object = |properties: serde_json::Map<String, serde_json::Value>| {
+        let required: Vec<&String> = properties.keys().collect();
+        serde_json::json!({
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false
+        })
+    };
+    let skill = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "strengths": text(200),
+            "areas_for_improvement": text(200),
+            "summary": text(150)
+        },
+        "required": ["strengths", "areas_for_improvement", "summary"],
+        "additionalProperties": false
+    });
+    let question = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "rating": { "type": ["integer", "null"], "minimum": 1, "maximum": 5 },
+            "evidence": text(120),
+            "note": text(200)
+        },
+        "required": ["rating", "evidence", "note"],
+        "additionalProperties": false
+    });
+    let skills = input
+        .skills
+        .iter()
+        .map(|(_, name)| (name.clone(), skill.clone()))
+        .collect();
+    let questions = input
+        .questions
+        .iter()
+        .map(|q| (q.order.to_string(), question.clone()))
+        .collect();
+    object(serde_json::Map::from_iter([
+        ("skills".to_owned(), object(skills)),
+        ("questions".to_owned(), object(questions)),
+    ]))
 }
 
 fn system(text: &str) -> Result<ChatCompletionRequestMessage, AiError> {
@@ -167,15 +293,15 @@ fn map_error(e: OpenAIError) -> AiError {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DraftReport {
-    skills: Vec<DraftSkill>,
-    questions: Vec<DraftQuestion>,
+    /// By skill name.
+    skills: std::collections::HashMap<String, DraftSkill>,
+    /// By question number.
+    questions: std::collections::HashMap<String, DraftQuestion>,
 }
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DraftSkill {
-    skill: String,
-    rating: u8,
     strengths: String,
     areas_for_improvement: String,
     #[serde(default)]
@@ -185,15 +311,33 @@ struct DraftSkill {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DraftQuestion {
-    number: u32,
     rating: Option<u8>,
+    /// A short quote from the answer that the rating rests on.
+    #[serde(default)]
+    evidence: String,
     note: String,
 }
 
 const MAX_FIELD_CHARS: usize = 2000;
 
+/// Whether a quote is really from the answer (case, spacing and quote marks aside).
+fn quoted_from(answer: &str, quote: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+            .trim_matches(|c: char| c == '"' || c == '\'' || c == '…' || c == '.')
+            .to_owned()
+    };
+    let q = norm(quote);
+    q.chars().count() >= 3 && norm(answer).contains(&q)
+}
+
 /// Checks a model's report against the interview: valid JSON of the asked shape, every skill
-/// and question exactly once, ratings 1–5, text present and not too long.
+/// and question exactly once, ratings 1–5, text present and not too long. A question's
+/// evidence is kept only when it is really quoted from the answer; skill ratings are left to
+/// `rules::enforce`, which computes them.
 pub fn parse_report(input: &ReportInput, text: &str) -> Result<ReportRows, String> {
     // Models sometimes wrap JSON in a code fence despite being told not to.
     let body = text
@@ -210,15 +354,13 @@ pub fn parse_report(input: &ReportInput, text: &str) -> Result<ReportRows, Strin
         let mut found = draft
             .skills
             .iter()
-            .filter(|s| s.skill.eq_ignore_ascii_case(name));
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, s)| s);
         let s = found
             .next()
             .ok_or_else(|| format!("the skill {name} is missing"))?;
         if found.next().is_some() {
             return Err(format!("the skill {name} appears twice"));
-        }
-        if !(1..=5).contains(&s.rating) {
-            return Err(format!("the rating of {name} is {}, not 1 to 5", s.rating));
         }
         if s.strengths.trim().is_empty() && s.areas_for_improvement.trim().is_empty() {
             return Err(format!("{name} has neither strengths nor areas to improve"));
@@ -228,11 +370,11 @@ pub fn parse_report(input: &ReportInput, text: &str) -> Result<ReportRows, Strin
         }
         skills.push(SkillRow {
             skill_id: *id,
-            rating: Some(s.rating),
+            // Computed by `rules::enforce` from the questions, never taken from the model.
+            rating: None,
             strengths: s.strengths.trim().to_owned(),
             areas_for_improvement: s.areas_for_improvement.trim().to_owned(),
             summary: s.summary.trim().to_owned(),
-            // Counted by `rules::enforce`, not taken from the model.
             answered: 0,
             planned: 0,
         });
@@ -240,33 +382,43 @@ pub fn parse_report(input: &ReportInput, text: &str) -> Result<ReportRows, Strin
     if draft.skills.len() != input.skills.len() {
         return Err("it rates skills this interview does not have".into());
     }
+    if draft.questions.len() != input.questions.len() {
+        return Err("it rates questions that were not asked".into());
+    }
     let mut questions = Vec::new();
     for q in &input.questions {
-        let mut found = draft.questions.iter().filter(|d| d.number == q.order);
-        let d = found
-            .next()
+        let d = draft
+            .questions
+            .get(&q.order.to_string())
             .ok_or_else(|| format!("question {} is missing", q.order))?;
-        if found.next().is_some() {
-            return Err(format!("question {} appears twice", q.order));
-        }
         if d.rating.is_some_and(|r| !(1..=5).contains(&r)) {
             return Err(format!("the rating of question {} is not 1 to 5", q.order));
         }
         if q.answer.is_some() && d.rating.is_none() {
             return Err(format!("question {} was answered but not rated", q.order));
         }
-        if d.note.trim().is_empty() || long(&d.note) {
+        if d.note.trim().is_empty() || long(&d.note) || long(&d.evidence) {
             return Err(format!(
                 "the note on question {} is empty or too long",
                 q.order
             ));
         }
+        let answer = rules::answer_text(q).unwrap_or_default();
+        let note = if quoted_from(&answer, &d.evidence) {
+            format!("“{}” — {}", d.evidence.trim(), d.note.trim())
+        } else {
+            d.note.trim().to_owned()
+        };
         questions.push(QuestionRow {
             interview_question_id: q.id.clone(),
             rating: d.rating,
-            note: d.note.trim().to_owned(),
+            note,
             covered: None,
         });
     }
-    Ok(ReportRows { skills, questions })
+    Ok(ReportRows {
+        skills,
+        questions,
+        fallback: None,
+    })
 }

@@ -189,7 +189,11 @@ pub fn offline_report(input: &ReportInput) -> ReportRows {
             }
         })
         .collect();
-    ReportRows { skills, questions }
+    ReportRows {
+        skills,
+        questions,
+        fallback: None,
+    }
 }
 
 /// A question's rating for the skill tally: `Ok(Some(r))` rated, `Ok(None)` answered but not
@@ -487,6 +491,7 @@ mod tests {
         let drafted = ReportRows {
             skills: vec![skill(1, Some(5)), skill(2, Some(5))],
             questions: vec![row("a", Some(5)), row("b", Some(4)), row("c", Some(5))],
+            fallback: None,
         };
         let r = enforce(&i, drafted);
         assert_eq!(r.questions[0].rating, Some(1));

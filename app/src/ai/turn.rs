@@ -461,6 +461,8 @@ mod tests {
                 pending_answer: None,
                 replying: false,
                 report_error: None,
+                report_fallback: None,
+                usage: Default::default(),
                 rubrics: HashMap::from([(10, rubric())]),
                 plan_skills: if started { vec![Some(1); 3] } else { vec![] },
             },

@@ -512,6 +512,11 @@ fn ReportView(
                     <p class="error">{format!("The report could not be written. {e}")}</p>
                 </div>
             })}
+            {move || state.with(|s| s.report_fallback.clone()).map(|why| view! {
+                <p class="notice" role="status">
+                    {format!("Scored by the offline rules because the model's report was unusable. {why}")}
+                </p>
+            })}
             {move || regen_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             {move || match state.with(|s| s.report.clone()) {
                 Some(r) => view! { <ReportBody report=r offline=state.with_untracked(|s| s.interviewer.offline) /> }.into_any(),
@@ -519,7 +524,7 @@ fn ReportView(
                     <p class="empty">"There is no report yet."</p>
                 }.into_any(),
             }}
-            {move || (state.with(|s| s.report.is_none() || s.report_error.is_some())).then(|| view! {
+            {move || (state.with(|s| s.report.is_none() || s.report_error.is_some() || s.report_fallback.is_some())).then(|| view! {
                 <button type="button" class="primary" disabled=move || regenerating.get() on:click=regenerate.clone()>
                     {move || { if regenerating.get() { "Writing the report…" } else { "Regenerate the report" } }}
                 </button>

@@ -61,6 +61,10 @@ pub struct TurnState {
     pub pending_answer: Option<String>,
     pub replying: bool,
     pub report_error: Option<String>,
+    /// Why the report is the offline rules' instead of the model's, when it is.
+    pub report_fallback: Option<String>,
+    /// Tokens the model has used on this interview so far.
+    pub usage: Usage,
     /// The rubrics of the asked questions, by bank id.
     pub rubrics: HashMap<i64, Rubric>,
     /// The skill of each planned question, in plan order (empty before the start).
@@ -69,10 +73,20 @@ pub struct TurnState {
 
 pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
     let interview = get_interview(conn, interview_id)?;
-    let (user_id, plan, report_error): (String, Option<String>, Option<String>) = conn.query_row(
-        "SELECT user_id, question_plan, report_error FROM Interviews WHERE interview_id = ?1",
+    let (user_id, plan, report_error, report_fallback, usage) = conn.query_row(
+        "SELECT user_id, question_plan, report_error, report_fallback, prompt_tokens,
+                completion_tokens
+         FROM Interviews WHERE interview_id = ?1",
         [interview_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                usage_at(r, 4)?,
+            ))
+        },
     )?;
     let plan = plan.map(|p| parse_id_array(&p));
     let mut stmt = conn.prepare_cached(
@@ -143,6 +157,8 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
         pending_answer,
         replying,
         report_error,
+        report_fallback,
+        usage,
         rubrics,
         plan_skills,
     })
@@ -252,6 +268,29 @@ pub enum AnswerSlot {
 pub struct ReportRows {
     pub skills: Vec<SkillRow>,
     pub questions: Vec<QuestionRow>,
+    /// Set when these rows are the offline rules' because the model's report was unusable:
+    /// why it was. The page says so beside the report.
+    pub fallback: Option<String>,
+}
+
+/// Tokens a model call (or several) used, as the model server reported them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub prompt: u64,
+    pub completion: u64,
+}
+
+impl std::ops::AddAssign for Usage {
+    fn add_assign(&mut self, other: Usage) {
+        self.prompt += other.prompt;
+        self.completion += other.completion;
+    }
+}
+
+impl Usage {
+    pub fn total(&self) -> u64 {
+        self.prompt + self.completion
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,6 +332,8 @@ pub struct TurnChanges {
     pub ask: Option<NewAsked>,
     /// Ends the interview, with the report or why it could not be written.
     pub finish: Option<Result<ReportRows, String>>,
+    /// Tokens the model used for this turn (its reply and any report).
+    pub usage: Usage,
 }
 
 /// Writes a finished turn in one transaction: both messages become `completed`, the question
@@ -400,6 +441,7 @@ pub fn complete_turn(conn: &mut Connection, c: &TurnChanges) -> Result<Message> 
         &format!("UPDATE Interviews SET updated_at = {NOW_SQL} WHERE interview_id = ?1"),
         [&c.interview_id],
     )?;
+    add_usage(&tx, &c.interview_id, c.usage)?;
     let message = super::list_messages(&tx, &c.interview_id)?
         .into_iter()
         .find(|m| m.id == pending.reply_message_id)
@@ -434,8 +476,8 @@ fn write_report(
         }
     };
     conn.execute(
-        "UPDATE Interviews SET report_error = NULL WHERE interview_id = ?1",
-        [interview_id],
+        "UPDATE Interviews SET report_error = NULL, report_fallback = ?2 WHERE interview_id = ?1",
+        params![interview_id, rows.fallback],
     )?;
     for s in &rows.skills {
         conn.prepare_cached(&format!(
@@ -481,11 +523,37 @@ pub fn save_report(
     conn: &mut Connection,
     interview_id: &str,
     report: &Result<ReportRows, String>,
+    usage: Usage,
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     write_report(&tx, interview_id, report)?;
+    add_usage(&tx, interview_id, usage)?;
     tx.commit()?;
     Ok(())
+}
+
+fn add_usage(conn: &Connection, interview_id: &str, usage: Usage) -> Result<()> {
+    if usage != Usage::default() {
+        conn.prepare_cached(
+            "UPDATE Interviews SET prompt_tokens = prompt_tokens + ?2,
+                 completion_tokens = completion_tokens + ?3 WHERE interview_id = ?1",
+        )?
+        .execute(params![
+            interview_id,
+            i64::try_from(usage.prompt).unwrap_or(i64::MAX),
+            i64::try_from(usage.completion).unwrap_or(i64::MAX)
+        ])?;
+    }
+    Ok(())
+}
+
+/// The token counts stored at columns `i` and `i + 1`.
+fn usage_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Usage> {
+    let count = |v: i64| u64::try_from(v).unwrap_or(0);
+    Ok(Usage {
+        prompt: count(r.get(i)?),
+        completion: count(r.get(i + 1)?),
+    })
 }
 
 /// Removes a turn's pending messages: the interview is as it was before the turn.

@@ -30,7 +30,8 @@ pub enum Script {
     Reset(Vec<String>),
     /// A non-streamed completion whose message content is this text.
     Content(String),
-    /// Streams pieces whose text is the time they were sent (µs since `epoch`), for latency.
+    /// Streams pieces whose text is the time they were sent (µs since `epoch`), each a
+    /// sentence, for latency.
     Timed { count: usize, gap: Duration },
 }
 
@@ -93,6 +94,24 @@ pub fn words(text: &str) -> Vec<String> {
     text.split_inclusive(' ').map(str::to_owned).collect()
 }
 
+/// The usage (prompt, completion) the mock reports for every non-streamed completion.
+pub const REPORT_TOKENS: (u64, u64) = (500, 200);
+
+/// The prompt tokens the mock reports for every streamed request.
+pub const PROMPT_TOKENS: u64 = 100;
+
+fn usage_chunk(prompt: u64, completion: u64) -> String {
+    let v = serde_json::json!({
+        "id": "chatcmpl-mock",
+        "object": "chat.completion.chunk",
+        "created": 1_700_000_000,
+        "model": "mock-model",
+        "choices": [],
+        "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
+    });
+    format!("data: {v}\n\n")
+}
+
 fn chunk(content: Option<&str>, finish: Option<&str>) -> String {
     let v = serde_json::json!({
         "id": "chatcmpl-mock",
@@ -142,7 +161,7 @@ async fn completions(State(m): State<Arc<Mock>>, body: String) -> Response {
             "created": 1_700_000_000,
             "model": "mock-model",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            "usage": {"prompt_tokens": REPORT_TOKENS.0, "completion_tokens": REPORT_TOKENS.1, "total_tokens": REPORT_TOKENS.0 + REPORT_TOKENS.1},
         }))
         .into_response(),
         Script::Content(text) => sse(Box::pin(futures::stream::iter(vec![
@@ -153,6 +172,10 @@ async fn completions(State(m): State<Arc<Mock>>, body: String) -> Response {
         Script::Stream { pieces, gap } => {
             let mut events: Vec<String> = pieces.iter().map(|p| chunk(Some(p), None)).collect();
             events.push(chunk(None, Some("stop")));
+            // As OpenAI and llama.cpp do when asked: a last chunk with the usage and no choices.
+            if request["stream_options"]["include_usage"] == true {
+                events.push(usage_chunk(PROMPT_TOKENS, pieces.len() as u64));
+            }
             events.push("data: [DONE]\n\n".to_owned());
             sse(Box::pin(futures::stream::unfold(
                 events.into_iter(),
@@ -195,7 +218,8 @@ async fn completions(State(m): State<Arc<Mock>>, body: String) -> Response {
                 }
                 tokio::time::sleep(gap).await;
                 let sent = epoch.elapsed().as_micros();
-                Some((chunk(Some(&format!("<{sent}>")), None), i + 1))
+                // A sentence of its own: a model's bridge is shown a sentence at a time.
+                Some((chunk(Some(&format!("<{sent}>.\n")), None), i + 1))
             },
         ))),
     }

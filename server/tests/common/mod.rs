@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod local_model;
 pub mod mock_llm;
 
 use reqwest::header::{ACCEPT, LOCATION};
@@ -28,6 +29,7 @@ pub fn default_options() -> AppOptions {
         rates: server::limits::RatePolicy::default(),
         trust_proxy: false,
         metrics_token: None,
+        model_limits: Default::default(),
     }
 }
 
@@ -403,4 +405,38 @@ pub async fn csp_nonce_and_html(resp: Response) -> (String, String) {
         .unwrap_or_else(|| panic!("no nonce in {csp}"))
         .to_owned();
     (nonce, resp.text().await.unwrap())
+}
+
+/// The questions asked so far, in order, as the server words them ("Question 2 of 3, on Go:
+/// …"), from the stored rows.
+pub fn planned_questions(s: &TestServer, id: &str) -> Vec<String> {
+    let conn = db(s);
+    let total: i64 = conn
+        .query_row(
+            "SELECT coalesce(json_array_length(question_plan), question_count)
+             FROM Interviews WHERE interview_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT iq.order_in_interview, iq.question_text_snapshot, sk.skill_name
+             FROM Interview_Questions iq LEFT JOIN Skills sk ON sk.skill_id = iq.skill_id
+             WHERE iq.interview_id = ?1 ORDER BY iq.order_in_interview",
+        )
+        .unwrap();
+    stmt.query_map([id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })
+    .unwrap()
+    .map(|r| match r.unwrap() {
+        (n, text, Some(skill)) => format!("Question {n} of {total}, on {skill}: {text}"),
+        (n, text, None) => format!("Question {n} of {total}: {text}"),
+    })
+    .collect()
 }

@@ -1,0 +1,162 @@
+//! A whole interview against a real model: SmolLM2-135M-Instruct served by llama.cpp's own
+//! OpenAI-compatible server (`scripts/model-server.py`, installed from PyPI by
+//! `scripts/setup.sh --model`), started and stopped here on a free port. The model is tiny and
+//! words things poorly; this shows the real protocol, the real streaming and the guards: the
+//! server asks every planned question verbatim, no reply runs past the token limit, an
+//! off-topic answer gets a follow-up, and the report comes back through the strict schema with
+//! the skill ratings computed by the server.
+//!
+//! Ignored by plain `cargo test` (it needs the model installed); `scripts/test.sh` runs it with
+//! `cargo test -p server --test local_model -- --ignored`.
+
+mod common;
+
+use app::ai::openai::OpenAiSettings;
+use app::model::InterviewStatus;
+use common::local_model::{MODEL, start_model};
+use common::*;
+use server::AppOptions;
+use server::config::Interviewer;
+use std::time::Duration;
+
+const MAX_TOKENS: u32 = 200;
+
+/// Takes a turn and waits for its reply; a real model on one thread writing a report (one
+/// or two attempts) takes far longer than the mock.
+async fn real_turn(
+    s: &TestServer,
+    c: &reqwest::Client,
+    id: &str,
+    answer: &str,
+) -> app::model::LiveInterview {
+    let started = std::time::Instant::now();
+    let (status, body) = turn(s, c, id, "answer", Some(answer)).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    loop {
+        let l = live(s, c, id).await;
+        if !l.replying {
+            eprintln!(
+                "turn on question {} took {:.1} s",
+                l.progress.current,
+                started.elapsed().as_secs_f64()
+            );
+            return l;
+        }
+        assert!(started.elapsed() < Duration::from_secs(300), "no reply");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn tokens(s: &TestServer) -> (i64, i64) {
+    db(s)
+        .query_row(
+            "SELECT prompt_tokens, completion_tokens FROM Interviews",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs the local model: scripts/setup.sh --model"]
+async fn a_whole_interview_with_a_real_local_model() {
+    let model = start_model();
+    let s = start_with(AppOptions {
+        interviewer: Interviewer::OpenAi(OpenAiSettings {
+            base_url: model.base_url.clone(),
+            model: MODEL.into(),
+            api_key: None,
+            timeout: Duration::from_secs(60),
+            max_tokens: MAX_TOKENS,
+            temperature: 0.7,
+        }),
+        ..default_options()
+    })
+    .await;
+    let c = browser();
+    register(&s, &c, "ada", PASSWORD).await;
+    let i = new_interview(&s, &c, "Real model", 1, &[1, 2], 3).await;
+
+    // The greeting streams: the model's sentences, then the server's question.
+    let (status, body) = turn(&s, &c, &i.id, "start", None).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let events = reply_events(&s, &c, &i.id).await;
+    assert_eq!(events.last().unwrap().0, "done", "{events:?}");
+    assert!(
+        events.iter().filter(|(n, _)| n == "token").count() >= 2,
+        "streamed in pieces: {events:?}"
+    );
+    let mut l = wait_idle(&s, &c, &i.id).await;
+    let mut before = tokens(&s);
+    assert!(before.0 > 0 && before.1 > 0, "usage stored: {before:?}");
+    assert!(before.1 <= i64::from(MAX_TOKENS), "{before:?}");
+
+    let mut followed_up = false;
+    for _ in 0..12 {
+        if l.interview.status == InterviewStatus::Completed {
+            break;
+        }
+        let answer = if l.progress.current == 1 && !l.progress.in_follow_up && !followed_up {
+            "I spent the weekend gardening and repainting the fence; the tomatoes are coming \
+             along nicely this year."
+                .to_owned()
+        } else {
+            strong_answer(&s, &i.id)
+        };
+        let off_topic = answer.contains("tomatoes");
+        l = real_turn(&s, &c, &i.id, &answer).await;
+        if off_topic {
+            assert!(
+                l.progress.in_follow_up && l.progress.current == 1,
+                "an off-topic answer gets a follow-up: {:?}",
+                l.messages.last()
+            );
+            followed_up = true;
+        }
+        let after = tokens(&s);
+        if l.interview.status != InterviewStatus::Completed {
+            assert!(
+                after.1 - before.1 <= i64::from(MAX_TOKENS),
+                "a reply within the token limit: {before:?} -> {after:?}"
+            );
+        }
+        before = after;
+    }
+    assert!(followed_up);
+    assert_eq!(l.interview.status, InterviewStatus::Completed, "{l:?}");
+
+    // Every planned question was asked verbatim, by the server.
+    let interviewer: Vec<&str> = l
+        .messages
+        .iter()
+        .filter(|m| m.role == app::model::Role::Interviewer)
+        .map(|m| m.content.as_str())
+        .collect();
+    let planned = planned_questions(&s, &i.id);
+    assert_eq!(planned.len(), 3);
+    for q in &planned {
+        assert!(
+            interviewer.iter().any(|m| m.contains(q.as_str())),
+            "{q} never asked: {interviewer:#?}"
+        );
+    }
+
+    // The report came through the schema; skill ratings are the server's.
+    assert!(
+        l.report_fallback.is_none(),
+        "the model's report was used: {:?}",
+        l.report_fallback
+    );
+    let report = l.report.expect("a report");
+    assert_eq!(report.questions.len(), 3);
+    for q in &report.questions {
+        assert!(q.rating.is_some(), "{q:?}");
+    }
+    for sk in &report.skills {
+        assert!(sk.rating.is_some(), "{sk:?}");
+        assert_eq!(sk.planned, Some(sk.answered.unwrap_or(0)), "{sk:?}");
+    }
+    let (prompt, completion) = tokens(&s);
+    assert!(prompt > 500 && completion > 50, "{prompt} {completion}");
+    s.stop().await;
+}
