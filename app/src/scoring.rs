@@ -40,6 +40,16 @@ pub const NO_CREDIT: u8 = 1;
 /// What a skipped or unanswered question counts as in its skill's rating.
 pub const UNANSWERED_COUNTS_AS: u8 = 1;
 
+/// How much a question weighs in its skill's rating: a hard question says more about a skill
+/// than an easy one. A question not reached (its level unknown) weighs as a medium one.
+pub const fn difficulty_weight(d: Option<Difficulty>) -> u32 {
+    match d {
+        Some(Difficulty::Easy) => 1,
+        Some(Difficulty::Medium) | None => 2,
+        Some(Difficulty::Hard) => 3,
+    }
+}
+
 /// Explanation is held together by function words ("the", "so", "when", "if"): English prose
 /// has about 45% of them, and rarely more than a handful of content words in a row. An answer
 /// of at least [`LIST_MIN_WORDS`] words (single letters and numbers not counted) lists terms
@@ -102,9 +112,13 @@ pub fn explanation() -> Vec<String> {
          given a score the offline judge cannot stand behind."
             .into(),
         format!(
-            "A skill's rating is the mean over its planned questions, halves rounded down; each \
-             skipped or unanswered question counts as {UNANSWERED_COUNTS_AS}, and the report \
-             says how many were answered."
+            "A skill's rating is the mean over its planned questions weighted by difficulty \
+             (easy {}, medium {}, hard {}), halves rounded down; each skipped or unanswered \
+             question counts as {UNANSWERED_COUNTS_AS}, and the report says how many were \
+             answered.",
+            difficulty_weight(Some(Difficulty::Easy)),
+            difficulty_weight(Some(Difficulty::Medium)),
+            difficulty_weight(Some(Difficulty::Hard)),
         ),
     ]
 }

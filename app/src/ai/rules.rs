@@ -5,7 +5,7 @@
 use super::ReportInput;
 use super::judge::{Flag, JudgeInput, Judgement, judge, lower_first};
 use crate::model::{QuestionOutcome, Rubric};
-use crate::scoring::UNANSWERED_COUNTS_AS;
+use crate::scoring::{UNANSWERED_COUNTS_AS, difficulty_weight};
 use crate::store::{AskedQuestion, QuestionRow, ReportRows, SkillRow};
 use std::collections::HashMap;
 
@@ -214,29 +214,35 @@ struct Tally {
     not_assessed: u32,
 }
 
-/// A skill's rating: the mean over its planned questions, each skipped or unanswered one
-/// counting as [`UNANSWERED_COUNTS_AS`], answers that could not be assessed left out, halves
-/// rounded down (a report should not flatter). Not rated when nothing on the skill was rated
-/// and nothing was turned down (no question reached, or none assessable).
+/// A skill's rating: the mean over its planned questions weighted by difficulty
+/// ([`difficulty_weight`]), each skipped or unanswered one counting as
+/// [`UNANSWERED_COUNTS_AS`], answers that could not be assessed left out, halves rounded down
+/// (a report should not flatter). Not rated when nothing on the skill was rated and nothing
+/// was turned down (no question reached, or none assessable).
 fn tally<'a>(
     input: &ReportInput,
     skill_id: i64,
     asked: impl Iterator<Item = (&'a AskedQuestion, Rated)>,
 ) -> Tally {
-    let mut ratings: Vec<u32> = Vec::new();
+    // (rating, weight) of every question that counts.
+    let mut ratings: Vec<(u32, u32)> = Vec::new();
     let (mut answered, mut asked_n, mut not_assessed, mut turned_down) = (0, 0, 0, 0);
-    for (_, r) in asked {
+    for (q, r) in asked {
         asked_n += 1;
+        let weight = difficulty_weight(q.difficulty);
         match r {
             Ok(Some(r)) => {
                 answered += 1;
-                ratings.push(u32::from(r));
+                ratings.push((u32::from(r), weight));
             }
             Ok(None) => {
                 answered += 1;
                 not_assessed += 1;
             }
-            Err(()) => turned_down += 1,
+            Err(()) => {
+                turned_down += 1;
+                ratings.push((u32::from(UNANSWERED_COUNTS_AS), weight));
+            }
         }
     }
     let planned_n = input
@@ -246,16 +252,15 @@ fn tally<'a>(
         .count() as u32;
     let planned = planned_n.max(asked_n);
     let unreached = planned - asked_n;
-    let rating = if ratings.is_empty() && turned_down == 0 {
+    let rating = if answered == not_assessed && turned_down == 0 {
         None
     } else {
-        let missing = turned_down + unreached;
         ratings.extend(std::iter::repeat_n(
-            u32::from(UNANSWERED_COUNTS_AS),
-            missing as usize,
+            (u32::from(UNANSWERED_COUNTS_AS), difficulty_weight(None)),
+            unreached as usize,
         ));
-        let sum: u32 = ratings.iter().sum();
-        let n = ratings.len() as u32;
+        let sum: u32 = ratings.iter().map(|(r, w)| r * w).sum();
+        let n: u32 = ratings.iter().map(|(_, w)| w).sum();
         Some(((2 * sum + n - 1) / (2 * n)).clamp(1, 5) as u8)
     };
     Tally {
@@ -501,5 +506,32 @@ mod tests {
         assert_eq!(r.skills[0].rating, Some(1));
         assert_eq!(r.skills[1].rating, Some(1), "its only question was skipped");
         assert_eq!((r.skills[0].answered, r.skills[0].planned), (2, 2));
+    }
+
+    #[test]
+    fn a_skills_rating_weighs_its_questions_by_difficulty() {
+        let mut easy = asked("e", 1, Some("x"), false);
+        easy.difficulty = Some(Difficulty::Easy);
+        let mut hard = asked("h", 1, Some("x"), false);
+        hard.difficulty = Some(Difficulty::Hard);
+        let i = input(vec![(1, "S".into())], vec![easy.clone(), hard.clone()]);
+        // A 5 on the easy question and a 1 on the hard one: (5·1 + 1·3) / 4 = 2, not the
+        // plain mean's 3.
+        let t = tally(
+            &i,
+            1,
+            [(&easy, Ok(Some(5))), (&hard, Ok(Some(1)))].into_iter(),
+        );
+        assert_eq!(t.rating, Some(2));
+        // The other way round: (1·1 + 5·3) / 4 = 4.
+        let t = tally(
+            &i,
+            1,
+            [(&easy, Ok(Some(1))), (&hard, Ok(Some(5)))].into_iter(),
+        );
+        assert_eq!(t.rating, Some(4));
+        // A skipped hard question weighs as much against the skill as an answered one would.
+        let t = tally(&i, 1, [(&easy, Ok(Some(5))), (&hard, Err(()))].into_iter());
+        assert_eq!(t.rating, Some(2));
     }
 }
