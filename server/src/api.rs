@@ -314,11 +314,13 @@ pub struct UpdateInterview {
     interview_type_id: Option<i64>,
 }
 
-/// Renames an interview and/or sets its type (one transaction).
+/// Renames an interview and/or sets its type (one transaction). 409 when it would change the
+/// type of an interview that has started; one without a type may be given one at any time.
 #[utoipa::path(patch, path = "/interviews/{id}", tag = "interviews", request_body = UpdateInterview,
     params(("id" = String, Path)),
     responses((status = 200, body = Interview), (status = 404, body = ErrorBody),
-        (status = 400, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn update_interview(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,

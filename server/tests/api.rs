@@ -489,3 +489,63 @@ async fn the_openapi_document_and_the_router_describe_the_same_routes() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_started_interviews_type_cannot_be_changed_but_a_typeless_one_can_be_given_one() {
+    let s = start().await;
+    let c = signed_in(&s, "ada").await;
+    let id = create(&s, &c).await;
+    turn_ok(&s, &c, &id, "start", None).await;
+    let (status, v) = req(
+        &s,
+        &c,
+        Method::PATCH,
+        &format!("/interviews/{id}"),
+        Some(json!({"title": "Renamed", "interview_type_id": 4})),
+    )
+    .await;
+    assert_eq!((status, error_code(&v)), (StatusCode::CONFLICT, "conflict"));
+    assert!(
+        error_message(&v).contains("fixed once it has started"),
+        "{v}"
+    );
+    let (_, v) = req(&s, &c, Method::GET, &format!("/interviews/{id}"), None).await;
+    assert_eq!(
+        (v["title"].as_str(), v["interview_type"]["name"].as_str()),
+        (Some("API loop"), Some("Technical")),
+        "nothing changed"
+    );
+    // The title alone may still change.
+    let (status, v) = req(
+        &s,
+        &c,
+        Method::PATCH,
+        &format!("/interviews/{id}"),
+        Some(json!({"title": "Renamed"})),
+    )
+    .await;
+    assert_eq!(
+        (status, v["title"].as_str()),
+        (StatusCode::OK, Some("Renamed"))
+    );
+
+    // An older, completed interview without a type is given one (plan §6).
+    let old = create(&s, &c).await;
+    db(&s)
+        .execute(
+            "UPDATE Interviews SET interview_type_id = NULL, status = 'completed'
+             WHERE interview_id = ?1",
+            [&old],
+        )
+        .unwrap();
+    let (status, v) = req(
+        &s,
+        &c,
+        Method::PATCH,
+        &format!("/interviews/{old}"),
+        Some(json!({"interview_type_id": 2})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["interview_type"]["name"], "Behavioral");
+}

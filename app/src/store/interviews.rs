@@ -146,6 +146,30 @@ fn ensure_skills_changeable(conn: &Connection, id: &str) -> Result<()> {
     }
 }
 
+/// The message when someone tries to change the type of an interview that has started.
+pub const TYPE_FIXED: &str = "The type of an interview is fixed once it has started: its \
+    questions were chosen for it. An interview without a type can still be given one.";
+
+/// The one rule for an interview's type: it may be changed while the interview is pending,
+/// and given at any time to an interview that has none (older interviews get categorised,
+/// plan §6), but never changed after the start. `NotFound` when there is no such interview.
+fn ensure_type_settable(conn: &Connection, id: &str, type_id: i64) -> Result<()> {
+    let current: Option<i64> = conn
+        .query_row(
+            "SELECT interview_type_id FROM Interviews WHERE interview_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("interview {id}")))?;
+    match current {
+        None => Ok(()),
+        Some(t) if t == type_id => Ok(()),
+        Some(_) if interview_status(conn, id)? == InterviewStatus::Pending => Ok(()),
+        Some(_) => Err(StoreError::Conflict(TYPE_FIXED.into())),
+    }
+}
+
 /// An interview's status; `NotFound` when there is no such interview.
 pub(crate) fn interview_status(conn: &Connection, id: &str) -> Result<InterviewStatus> {
     conn.query_row(
@@ -374,14 +398,15 @@ pub fn set_type_and_skills(
     Ok(interview)
 }
 
-/// Sets (or changes) an interview's type — how older interviews get categorised (plan §6).
+/// Sets an interview's type — how older interviews get categorised (plan §6); `Conflict` when
+/// it would change the type of an interview that has started.
 pub fn set_interview_type_for_interview(
     conn: &mut Connection,
     interview_id: &str,
     interview_type_id: i64,
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    ensure_interview_exists(&tx, interview_id)?;
+    ensure_type_settable(&tx, interview_id, interview_type_id)?;
     ensure_type_exists(&tx, interview_type_id)?;
     tx.execute(
         &format!(
@@ -407,6 +432,7 @@ pub fn update_interview(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     ensure_interview_exists(&tx, interview_id)?;
     if let Some(type_id) = interview_type_id {
+        ensure_type_settable(&tx, interview_id, type_id)?;
         ensure_type_exists(&tx, type_id)?;
     }
     tx.execute(

@@ -964,6 +964,49 @@ fn an_interviews_type_and_title_can_be_changed() {
 }
 
 #[test]
+fn a_started_interviews_type_is_fixed_but_a_typeless_one_can_be_given_one() {
+    let mut db = test_db();
+    let ada = user(&mut db.conn, "ada");
+    let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python"]);
+    let behavioral = type_id(&db.conn, "Behavioral");
+    let technical = type_id(&db.conn, "Technical");
+    set_interview_status(&mut db.conn, &id, InterviewStatus::InProgress).unwrap();
+    for refused in [
+        update_interview(&mut db.conn, &id, Some("Renamed"), Some(behavioral)).map(|_| ()),
+        set_interview_type_for_interview(&mut db.conn, &id, behavioral),
+    ] {
+        assert_eq!(refused, Err(StoreError::Conflict(TYPE_FIXED.into())));
+    }
+    let after = get_interview(&db.conn, &id).unwrap();
+    assert_eq!(after.interview_type.unwrap().name, "Technical");
+    assert_eq!(after.title.as_deref(), Some("Loop"), "nothing changed");
+    // Naming the type it has, or only the title, is fine.
+    update_interview(&mut db.conn, &id, Some("Renamed"), Some(technical)).unwrap();
+
+    // A completed interview with no type (an older one) is given one.
+    let untyped = create_interview(
+        &mut db.conn,
+        &NewInterview {
+            user_id: ada,
+            title: "Old".into(),
+            interview_type_id: None,
+            skill_ids: vec![1],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    set_interview_status(&mut db.conn, &untyped.id, InterviewStatus::InProgress).unwrap();
+    set_interview_status(&mut db.conn, &untyped.id, InterviewStatus::Completed).unwrap();
+    let typed = update_interview(&mut db.conn, &untyped.id, None, Some(behavioral)).unwrap();
+    assert_eq!(typed.interview_type.unwrap().name, "Behavioral");
+    // ...once: after that it is fixed like any other.
+    assert_eq!(
+        set_interview_type_for_interview(&mut db.conn, &untyped.id, technical),
+        Err(StoreError::Conflict(TYPE_FIXED.into()))
+    );
+}
+
+#[test]
 fn status_changes_follow_the_lifecycle() {
     let mut db = test_db();
     let ada = user(&mut db.conn, "ada");
