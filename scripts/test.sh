@@ -2,9 +2,21 @@
 # Runs every check and test: formatting, clippy per package and features, the store and server
 # tests, a whole interview against a real local model, a release build, and the browser tests
 # in Chromium against that build.
+#
+#   scripts/test.sh          everything (what CI runs)
+#   scripts/test.sh --fast   the inner loop: formatting, clippy and the Rust tests, without the
+#                            real model, the release build or the browser
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --browser --model
+
+fast=false
+case "${1:-}" in
+  "") ;;
+  --fast) fast=true ;;
+  *) echo "unknown option: $1 (known: --fast)" >&2; exit 2 ;;
+esac
+
+if $fast; then scripts/setup.sh; else scripts/setup.sh --browser --model; fi
 source scripts/env.sh
 # A fresh clone builds everything once: incremental caches would only take disk (several GB,
 # enough to fill a CI machine's disk with the release and browser builds beside them).
@@ -24,6 +36,12 @@ step "tests: app with ssr (store, model)"
 cargo test -p app --features ssr
 step "tests: server (real router over HTTP, settings)"
 cargo test -p server
+
+if $fast; then
+  step "fast tier passed (the full suite adds the real model, the release build and the browser)"
+  exit 0
+fi
+
 step "tests: a whole interview against the real local model (SmolLM2-135M, llama.cpp server)"
 cargo test -p server --test local_model -- --ignored
 
