@@ -8,13 +8,10 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use app::ai::openai::OpenAiSettings;
 use app::ai::{Ack, BriefQuestion, Step, TurnBrief, prompt};
-use common::local_model::{MODEL, start_model};
+use common::local_model::{MODEL, app_options, start_model};
 use common::*;
 use futures::StreamExt;
-use server::AppOptions;
-use server::config::Interviewer;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 8;
@@ -97,16 +94,20 @@ async fn direct(base_url: &str) -> Sample {
     }
 }
 
+fn completion_tokens(s: &TestServer, id: &str) -> i64 {
+    db(s)
+        .query_row(
+            "SELECT completion_tokens FROM Interviews WHERE interview_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 /// One opening turn through the app, read from the reply stream as the browser reads it.
 async fn through_app(s: &TestServer, c: &reqwest::Client, n: usize) -> Sample {
     let i = new_interview(s, c, &format!("Bench {n}"), 1, &[1, 2], 3).await;
-    let before: i64 = db(s)
-        .query_row(
-            "SELECT completion_tokens FROM Interviews WHERE interview_id = ?1",
-            [&i.id],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let before = completion_tokens(s, &i.id);
     let started = Instant::now();
     let (status, body) = turn(s, c, &i.id, "start", None).await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
@@ -135,13 +136,7 @@ async fn through_app(s: &TestServer, c: &reqwest::Client, n: usize) -> Sample {
     }
     let done = started.elapsed();
     wait_idle(s, c, &i.id).await;
-    let after: i64 = db(s)
-        .query_row(
-            "SELECT completion_tokens FROM Interviews WHERE interview_id = ?1",
-            [&i.id],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let after = completion_tokens(s, &i.id);
     let first = first.expect("text shown");
     Sample {
         first,
@@ -169,18 +164,7 @@ fn summary(name: &str, samples: &mut [Sample]) -> (f64, f64) {
 #[tokio::main]
 async fn main() {
     let model = start_model();
-    let s = start_with(AppOptions {
-        interviewer: Interviewer::OpenAi(OpenAiSettings {
-            base_url: model.base_url.clone(),
-            model: MODEL.into(),
-            api_key: None,
-            timeout: Duration::from_secs(60),
-            max_tokens: MAX_TOKENS,
-            temperature: 0.7,
-        }),
-        ..default_options()
-    })
-    .await;
+    let s = start_with(app_options(&model, MAX_TOKENS)).await;
     let c = browser();
     register(&s, &c, "bench", PASSWORD).await;
     // A warm-up of each, so neither pays for loading the model into the cache.

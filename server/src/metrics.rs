@@ -76,13 +76,13 @@ impl Metrics {
         drop(requests);
 
         let live = &state.live;
-        header(
+        single(
             &mut out,
             "pp_replies_writing",
             "gauge",
             "Interviewer replies being written now.",
+            live.replies_writing() as u64,
         );
-        let _ = writeln!(out, "pp_replies_writing {}", live.replies_writing());
         let model = live.model_stats();
         header(
             &mut out,
@@ -103,35 +103,27 @@ impl Metrics {
             "pp_model_seconds",
             "call=\"report\",until=\"end\"",
         );
-        header(
+        single(
             &mut out,
             "pp_model_reply_tokens_total",
             "counter",
             "Tokens a model streamed in interviewer replies (one per streamed piece).",
+            model.reply_tokens.load(Ordering::Relaxed),
         );
-        let _ = writeln!(
-            out,
-            "pp_model_reply_tokens_total {}",
-            model.reply_tokens.load(Ordering::Relaxed)
-        );
-        header(
+        single(
             &mut out,
             "pp_model_failures_total",
             "counter",
             "Model calls that gave no reply or no usable report.",
+            model.failed.load(Ordering::Relaxed),
         );
-        let _ = writeln!(
-            out,
-            "pp_model_failures_total {}",
-            model.failed.load(Ordering::Relaxed)
-        );
-        header(
+        single(
             &mut out,
             "pp_password_hashes",
             "gauge",
             "Password hashes queued or running now.",
+            app::auth::HASHING.in_use() as u64,
         );
-        let _ = writeln!(out, "pp_password_hashes {}", app::auth::HASHING.in_use());
         header(
             &mut out,
             "pp_db_write_wait_seconds",
@@ -144,6 +136,12 @@ impl Metrics {
             .render(&mut out, "pp_db_write_wait_seconds", "");
         out
     }
+}
+
+/// A metric with one value and no labels.
+fn single(out: &mut String, name: &str, kind: &str, help: &str, value: u64) {
+    header(out, name, kind, help);
+    let _ = writeln!(out, "{name} {value}");
 }
 
 /// Counts every routed request (after routing, so the route is the pattern, never the id).

@@ -11,12 +11,9 @@
 
 mod common;
 
-use app::ai::openai::OpenAiSettings;
 use app::model::InterviewStatus;
-use common::local_model::{MODEL, start_model};
+use common::local_model::{app_options, start_model};
 use common::*;
-use server::AppOptions;
-use server::config::Interviewer;
 use std::time::Duration;
 
 const MAX_TOKENS: u32 = 200;
@@ -61,18 +58,7 @@ fn tokens(s: &TestServer) -> (i64, i64) {
 #[ignore = "needs the local model: scripts/setup.sh --model"]
 async fn a_whole_interview_with_a_real_local_model() {
     let model = start_model();
-    let s = start_with(AppOptions {
-        interviewer: Interviewer::OpenAi(OpenAiSettings {
-            base_url: model.base_url.clone(),
-            model: MODEL.into(),
-            api_key: None,
-            timeout: Duration::from_secs(60),
-            max_tokens: MAX_TOKENS,
-            temperature: 0.7,
-        }),
-        ..default_options()
-    })
-    .await;
+    let s = start_with(app_options(&model, MAX_TOKENS)).await;
     let c = browser();
     register(&s, &c, "ada", PASSWORD).await;
     let i = new_interview(&s, &c, "Real model", 1, &[1, 2], 3).await;

@@ -914,22 +914,27 @@ fn skills_are_fixed_once_the_interview_has_started() {
     ));
 }
 
-#[test]
-fn an_interviews_type_and_title_can_be_changed() {
-    let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
-    // An older interview with no type (plan §6) gets categorised.
-    let untyped = create_interview(
-        &mut db.conn,
+/// An older interview with no type (plan §6).
+fn untyped_interview(conn: &mut Connection, user_id: String) -> crate::model::Interview {
+    create_interview(
+        conn,
         &NewInterview {
-            user_id: ada,
+            user_id,
             title: "Old".into(),
             interview_type_id: None,
             skill_ids: vec![1],
             ..Default::default()
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn an_interviews_type_and_title_can_be_changed() {
+    let mut db = test_db();
+    let ada = user(&mut db.conn, "ada");
+    // An older interview with no type (plan §6) gets categorised.
+    let untyped = untyped_interview(&mut db.conn, ada);
     assert!(untyped.interview_type.is_none());
     let behavioral = type_id(&db.conn, "Behavioral");
     set_interview_type_for_interview(&mut db.conn, &untyped.id, behavioral).unwrap();
@@ -984,17 +989,7 @@ fn a_started_interviews_type_is_fixed_but_a_typeless_one_can_be_given_one() {
     update_interview(&mut db.conn, &id, Some("Renamed"), Some(technical)).unwrap();
 
     // A completed interview with no type (an older one) is given one.
-    let untyped = create_interview(
-        &mut db.conn,
-        &NewInterview {
-            user_id: ada,
-            title: "Old".into(),
-            interview_type_id: None,
-            skill_ids: vec![1],
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let untyped = untyped_interview(&mut db.conn, ada);
     set_interview_status(&mut db.conn, &untyped.id, InterviewStatus::InProgress).unwrap();
     set_interview_status(&mut db.conn, &untyped.id, InterviewStatus::Completed).unwrap();
     let typed = update_interview(&mut db.conn, &untyped.id, None, Some(behavioral)).unwrap();

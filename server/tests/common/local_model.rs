@@ -52,3 +52,19 @@ pub fn start_model() -> ModelServer {
         base_url: line["ready ".len()..].trim().to_owned(),
     }
 }
+
+/// The app's settings with the OpenAI-compatible interviewer pointed at `model`.
+pub fn app_options(model: &ModelServer, max_tokens: u32) -> server::AppOptions {
+    server::AppOptions {
+        interviewer: server::config::Interviewer::OpenAi(app::ai::openai::OpenAiSettings {
+            base_url: model.base_url.clone(),
+            model: MODEL.into(),
+            api_key: None,
+            // A tiny model on two threads writes a report in seconds, but slower under load.
+            timeout: std::time::Duration::from_secs(60),
+            max_tokens,
+            temperature: 0.7,
+        }),
+        ..super::default_options()
+    }
+}
