@@ -111,29 +111,14 @@ async fn through_app(s: &TestServer, c: &reqwest::Client, n: usize) -> Sample {
     let started = Instant::now();
     let (status, body) = turn(s, c, &i.id, "start", None).await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
-    let resp = c
-        .get(s.url(&format!("/interviews/{}/reply", i.id)))
-        .send()
-        .await
-        .unwrap();
-    let mut bytes = resp.bytes_stream();
-    let (mut first, mut buf) = (None, String::new());
-    'read: while let Some(chunk) = bytes.next().await {
-        buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-        while let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            let Some((name, data)) = parse_event(&block) else {
-                continue;
-            };
-            if (name == "snapshot" || name == "token") && !data.is_empty() {
-                first.get_or_insert_with(|| started.elapsed());
-            }
-            if name == "done" || name == "failed" {
-                assert_eq!(name, "done", "{data}");
-                break 'read;
-            }
+    let mut first = None;
+    follow_reply(s, c, &i.id, |name, data| {
+        if (name == "snapshot" || name == "token") && !data.is_empty() {
+            first.get_or_insert_with(|| started.elapsed());
         }
-    }
+        assert_ne!(name, "failed", "{data}");
+    })
+    .await;
     let done = started.elapsed();
     wait_idle(s, c, &i.id).await;
     let after = completion_tokens(s, &i.id);
@@ -179,8 +164,8 @@ async fn main() {
     let (df, dr) = summary("direct", &mut d);
     let (af, ar) = summary("through the app", &mut a);
     println!(
-        "  the app: first text x{:.2} the direct first token; tokens/s x{:.2} (tokens/s counts \
-         from the request to the last token)",
+        "  the app: first text x{:.2} the direct first token (a sentence, not a token); \
+         tokens/s x{:.2} (request to last token; the app stops the model at its first question)",
         af / df,
         ar / dr
     );

@@ -17,7 +17,6 @@ mod common;
 use app::ai::openai::OpenAiSettings;
 use common::mock_llm::{MockLlm, Script};
 use common::*;
-use futures::StreamExt;
 use server::AppOptions;
 use server::config::Interviewer;
 use std::time::Duration;
@@ -51,36 +50,20 @@ async fn main() {
         });
         let (status, body) = turn(&s, &c, &i.id, "start", None).await;
         assert_eq!(status, reqwest::StatusCode::OK, "{body}");
-        let resp = c
-            .get(s.url(&format!("/interviews/{}/reply", i.id)))
-            .send()
-            .await
-            .unwrap();
-        let mut bytes = resp.bytes_stream();
-        let mut buf = String::new();
-        'read: while let Some(chunk) = bytes.next().await {
+        follow_reply(&s, &c, &i.id, |name, data| {
             let arrived = mock.epoch().elapsed().as_micros();
-            buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-            while let Some(end) = buf.find("\n\n") {
-                let block: String = buf.drain(..end + 2).collect();
-                let Some((name, data)) = parse_event(&block) else {
-                    continue;
-                };
-                // The snapshot holds what was sent before we connected: not a live token.
-                if name == "token" {
-                    for sent in data
-                        .split('<')
-                        .filter_map(|p| p.split('>').next()?.parse::<u128>().ok())
-                    {
-                        latencies.push(arrived - sent);
-                    }
-                }
-                if name == "done" || name == "failed" {
-                    assert_eq!(name, "done", "{data}");
-                    break 'read;
+            // The snapshot holds what was sent before we connected: not a live piece.
+            if name == "token" {
+                for sent in data
+                    .split('<')
+                    .filter_map(|p| p.split('>').next()?.parse::<u128>().ok())
+                {
+                    latencies.push(arrived - sent);
                 }
             }
-        }
+            assert_ne!(name, "failed", "{data}");
+        })
+        .await;
         wait_idle(&s, &c, &i.id).await;
     }
     latencies.sort_unstable();

@@ -300,6 +300,17 @@ pub async fn turn_ok(
 /// Opens the reply stream and reads events (name, data decoded from JSON) until the stream
 /// ends or a final event arrives.
 pub async fn reply_events(s: &TestServer, c: &Client, id: &str) -> Vec<(String, String)> {
+    let mut events = Vec::new();
+    follow_reply(s, c, id, |name, data| {
+        events.push((name.to_owned(), data.to_owned()))
+    })
+    .await;
+    events
+}
+
+/// Opens the reply stream and hands each event (name, data decoded from JSON) to `on` as it
+/// arrives, until the stream ends or a final event (done, failed, idle) has been handed over.
+pub async fn follow_reply(s: &TestServer, c: &Client, id: &str, mut on: impl FnMut(&str, &str)) {
     use futures::StreamExt;
     let resp = c
         .get(s.url(&format!("/interviews/{id}/reply")))
@@ -309,21 +320,18 @@ pub async fn reply_events(s: &TestServer, c: &Client, id: &str) -> Vec<(String, 
     assert_eq!(resp.status(), StatusCode::OK);
     let mut body = resp.bytes_stream();
     let mut buf = String::new();
-    let mut events = Vec::new();
     while let Some(chunk) = body.next().await {
         buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
         while let Some(end) = buf.find("\n\n") {
             let block: String = buf.drain(..end + 2).collect();
-            if let Some(e) = parse_event(&block) {
-                let last = matches!(e.0.as_str(), "done" | "failed" | "idle");
-                events.push(e);
-                if last {
-                    return events;
+            if let Some((name, data)) = parse_event(&block) {
+                on(&name, &data);
+                if matches!(name.as_str(), "done" | "failed" | "idle") {
+                    return;
                 }
             }
         }
     }
-    events
 }
 
 pub fn parse_event(block: &str) -> Option<(String, String)> {
