@@ -62,6 +62,22 @@ pub struct Interview {
     pub difficulty: DifficultySetting,
 }
 
+impl Interview {
+    /// The title as pages show it.
+    pub fn display_title(&self) -> String {
+        self.title
+            .clone()
+            .unwrap_or_else(|| "Untitled interview".into())
+    }
+
+    /// The type's name as pages show it.
+    pub fn type_label(&self) -> String {
+        self.interview_type
+            .as_ref()
+            .map_or_else(|| "No type".into(), |t| t.name.clone())
+    }
+}
+
 pub const QUESTION_COUNTS: std::ops::RangeInclusive<u8> = 3..=12;
 pub const DEFAULT_QUESTION_COUNT: u8 = 6;
 

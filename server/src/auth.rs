@@ -67,12 +67,7 @@ fn back_to(
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "account request failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong on our side. Please try again.",
-    )
-        .into_response()
+    crate::internal_error("account request failed", e)
 }
 
 /// Every password hasher is busy: refused at once, to be retried in a moment.

@@ -26,7 +26,7 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use config::Config;
 use leptos::prelude::*;
@@ -314,6 +314,17 @@ pub async fn app_with(
         ))
         .with_state(state);
     Ok((router, db))
+}
+
+/// A failure on our side: logged with `context`, answered 500 with words a person can act on
+/// (never the error's own text).
+pub(crate) fn internal_error(context: &str, e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "{context}");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side. Please try again.",
+    )
+        .into_response()
 }
 
 const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");

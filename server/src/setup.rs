@@ -119,12 +119,7 @@ pub async fn edit(
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "setup failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong on our side. Please try again.",
-    )
-        .into_response()
+    crate::internal_error("setup failed", e)
 }
 
 #[cfg(test)]

@@ -212,16 +212,13 @@ fn InterviewSummary(interview: Interview) -> impl IntoView {
         InterviewStatus::InProgress | InterviewStatus::Error => "Continue",
         InterviewStatus::Cancelled => "View",
     };
-    let title = interview
-        .title
-        .clone()
-        .unwrap_or_else(|| "Untitled interview".into());
+    let title = interview.display_title();
     view! {
         <div class="summary-main">
             <a class="interview-title" href=href.clone()>{title.clone()}</a>
             <span class=format!("status status-{}", interview.status)>{interview.status.label()}</span>
         </div>
-        <span class="type">{interview.interview_type.map(|t| t.name).unwrap_or_else(|| "No type".into())}</span>
+        <span class="type">{interview.type_label()}</span>
         <ul class="badges" aria-label="Skills">
             {interview.skills.into_iter().map(|s| view! { <li class="badge">{s.name}</li> }).collect_view()}
         </ul>
@@ -276,9 +273,9 @@ fn InterviewView(live: LiveInterview, catalog: Catalog) -> impl IntoView {
     let editable = i.clone();
     view! {
         <section class="panel">
-            <h1>{i.title.clone().unwrap_or_else(|| "Untitled interview".into())}</h1>
+            <h1>{i.display_title()}</h1>
             <p class="meta">
-                <span class="type">{i.interview_type.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| "No type".into())}</span>
+                <span class="type">{i.type_label()}</span>
                 " · "
                 <span class="status">{move || state.with(|s| s.interview.status.label())}</span>
                 " · "
