@@ -78,6 +78,54 @@ impl Interview {
     }
 }
 
+/// The events of a reply's stream (`GET /interviews/{id}/reply`): the server sends them, the
+/// page and the tests listen for them, by these names. Each carries a JSON string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyEvent {
+    /// The reply so far (first, once): empty while the interviewer is thinking.
+    Snapshot,
+    /// A new piece of the reply.
+    Token,
+    /// The reply is stored.
+    Done,
+    /// Nothing was stored; the data says why.
+    Failed,
+    /// No reply is being written.
+    Idle,
+}
+
+impl ReplyEvent {
+    pub const ALL: [ReplyEvent; 5] = [
+        ReplyEvent::Snapshot,
+        ReplyEvent::Token,
+        ReplyEvent::Done,
+        ReplyEvent::Failed,
+        ReplyEvent::Idle,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            ReplyEvent::Snapshot => "snapshot",
+            ReplyEvent::Token => "token",
+            ReplyEvent::Done => "done",
+            ReplyEvent::Failed => "failed",
+            ReplyEvent::Idle => "idle",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ReplyEvent> {
+        ReplyEvent::ALL.into_iter().find(|e| e.name() == name)
+    }
+
+    /// Whether the stream ends with this event.
+    pub const fn is_final(self) -> bool {
+        matches!(
+            self,
+            ReplyEvent::Done | ReplyEvent::Failed | ReplyEvent::Idle
+        )
+    }
+}
+
 pub const QUESTION_COUNTS: std::ops::RangeInclusive<u8> = 3..=12;
 pub const DEFAULT_QUESTION_COUNT: u8 = 6;
 
@@ -474,6 +522,22 @@ pub struct QuestionReport {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reply_events_round_trip_by_name_and_three_end_the_stream() {
+        for e in ReplyEvent::ALL {
+            assert_eq!(ReplyEvent::from_name(e.name()), Some(e));
+        }
+        let finals: Vec<_> = ReplyEvent::ALL
+            .into_iter()
+            .filter(|e| e.is_final())
+            .collect();
+        assert_eq!(
+            finals,
+            [ReplyEvent::Done, ReplyEvent::Failed, ReplyEvent::Idle]
+        );
+        assert_eq!(ReplyEvent::from_name("message"), None);
+    }
+
     use super::*;
 
     #[test]

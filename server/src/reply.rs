@@ -8,6 +8,7 @@
 
 use crate::AppState;
 use app::ai::live::{ReplyProgress, ReplyState};
+use app::model::ReplyEvent;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -42,7 +43,7 @@ pub async fn follow(
             .keep_alive(KeepAlive::default())
             .into_response(),
         None => Sse::new(futures::stream::once(async {
-            Ok::<_, Infallible>(json_event("idle", ""))
+            Ok::<_, Infallible>(json_event(ReplyEvent::Idle, ""))
         }))
         .into_response(),
     }
@@ -68,15 +69,15 @@ pub fn events(
                 };
                 let event = match phase {
                     Phase::Over => return None,
-                    Phase::New => json_event("snapshot", &delta),
-                    Phase::Streaming if !delta.is_empty() => json_event("token", &delta),
+                    Phase::New => json_event(ReplyEvent::Snapshot, &delta),
+                    Phase::Streaming if !delta.is_empty() => json_event(ReplyEvent::Token, &delta),
                     Phase::Streaming => match state {
                         ReplyState::Done => {
-                            let e = json_event("done", "");
+                            let e = json_event(ReplyEvent::Done, "");
                             return Some((Ok(e), (rx, len, Phase::Over)));
                         }
                         ReplyState::Failed(why) => {
-                            let e = json_event("failed", &why);
+                            let e = json_event(ReplyEvent::Failed, &why);
                             return Some((Ok(e), (rx, len, Phase::Over)));
                         }
                         ReplyState::Writing => {
@@ -85,7 +86,7 @@ pub fn events(
                             {
                                 // The writer vanished without a verdict (it panicked).
                                 let e = json_event(
-                                    "failed",
+                                    ReplyEvent::Failed,
                                     "The reply was interrupted. Please try again.",
                                 );
                                 return Some((Ok(e), (rx, len, Phase::Over)));
@@ -100,8 +101,8 @@ pub fn events(
     )
 }
 
-fn json_event(name: &str, text: &str) -> Event {
+fn json_event(event: ReplyEvent, text: &str) -> Event {
     Event::default()
-        .event(name)
+        .event(event.name())
         .data(serde_json::to_string(text).unwrap_or_default())
 }

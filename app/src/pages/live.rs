@@ -239,6 +239,7 @@ fn follow_reply(
 ) {
     #[cfg(feature = "hydrate")]
     {
+        use crate::model::ReplyEvent;
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
         let Ok(source) = web_sys::EventSource::new(&format!("/interviews/{id}/reply")) else {
@@ -262,7 +263,7 @@ fn follow_reply(
             cb.forget();
         };
         on(
-            "snapshot",
+            ReplyEvent::Snapshot.name(),
             Box::new(move |e| {
                 let t = data(&e);
                 reply.set(if t.is_empty() {
@@ -273,7 +274,7 @@ fn follow_reply(
             }),
         );
         on(
-            "token",
+            ReplyEvent::Token.name(),
             Box::new(move |e| {
                 let piece = data(&e);
                 reply.update(|r| match r {
@@ -289,7 +290,7 @@ fn follow_reply(
                 busy.set(false);
             }
         };
-        for name in ["done", "idle"] {
+        for name in [ReplyEvent::Done.name(), ReplyEvent::Idle.name()] {
             let finish = finish.clone();
             let reload = reload.clone();
             on(
@@ -305,7 +306,7 @@ fn follow_reply(
             let finish = finish.clone();
             let reload = reload.clone();
             on(
-                "failed",
+                ReplyEvent::Failed.name(),
                 Box::new(move |e| {
                     finish();
                     error.set(Some(data(&e)));

@@ -326,7 +326,7 @@ pub async fn follow_reply(s: &TestServer, c: &Client, id: &str, mut on: impl FnM
             let block: String = buf.drain(..end + 2).collect();
             if let Some((name, data)) = parse_event(&block) {
                 on(&name, &data);
-                if matches!(name.as_str(), "done" | "failed" | "idle") {
+                if app::model::ReplyEvent::from_name(&name).is_some_and(|e| e.is_final()) {
                     return;
                 }
             }
