@@ -36,6 +36,14 @@ async fn main() {
             max_tokens: 4096,
             temperature: 0.7,
         }),
+        // A hundred turns in a few seconds: far past a person's per-minute limit.
+        rates: server::limits::RatePolicy {
+            model: server::limits::Rate {
+                burst: 1000,
+                per: Duration::from_secs(60),
+            },
+            ..Default::default()
+        },
         ..default_options()
     })
     .await;
