@@ -366,6 +366,9 @@ async fn a_model_cannot_inflate_a_shrug_an_off_topic_answer_or_forged_lines() {
         let report = rated_five(answer).await;
         let q = &report.questions[0];
         assert!(q.rating.unwrap() <= 2, "{answer:?} kept {:?}", q.rating);
+        if answer == "fine" {
+            assert_eq!(q.rating, Some(1), "a one-word answer stays 1");
+        }
         for sk in &report.skills {
             assert!(
                 sk.rating.unwrap_or(1) <= 2,
