@@ -106,30 +106,39 @@ fn ensure_skills_exist(conn: &Connection, ids: &[i64]) -> Result<()> {
     }
 }
 
-fn ensure_type_exists(conn: &Connection, id: i64) -> Result<()> {
-    let found: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM Interview_Types WHERE interview_type_id = ?1)",
-        [id],
-        |r| r.get(0),
-    )?;
+/// `NotFound(what)` unless `exists`, an `EXISTS` query on one parameter, finds a row.
+fn ensure_found(
+    conn: &Connection,
+    exists: &str,
+    param: impl rusqlite::ToSql,
+    what: impl FnOnce() -> String,
+) -> Result<()> {
+    let found: bool = conn
+        .prepare_cached(exists)?
+        .query_row([param], |r| r.get(0))?;
     if found {
         Ok(())
     } else {
-        Err(StoreError::NotFound(format!("interview type {id}")))
+        Err(StoreError::NotFound(what()))
     }
 }
 
+fn ensure_type_exists(conn: &Connection, id: i64) -> Result<()> {
+    ensure_found(
+        conn,
+        "SELECT EXISTS(SELECT 1 FROM Interview_Types WHERE interview_type_id = ?1)",
+        id,
+        || format!("interview type {id}"),
+    )
+}
+
 fn ensure_interview_exists(conn: &Connection, id: &str) -> Result<()> {
-    let found: bool = conn.query_row(
+    ensure_found(
+        conn,
         "SELECT EXISTS(SELECT 1 FROM Interviews WHERE interview_id = ?1)",
-        [id],
-        |r| r.get(0),
-    )?;
-    if found {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound(format!("interview {id}")))
-    }
+        id,
+        || format!("interview {id}"),
+    )
 }
 
 /// The message when someone tries to change the skills of an interview that has started.
