@@ -72,7 +72,16 @@ async fn a_whole_interview_with_a_real_local_model() {
         events.iter().filter(|(n, _)| n == "token").count() >= 2,
         "streamed in pieces: {events:?}"
     );
+    let streamed: String = events
+        .iter()
+        .filter(|(n, _)| n == "snapshot" || n == "token")
+        .map(|(_, d)| d.as_str())
+        .collect();
     let mut l = wait_idle(&s, &c, &i.id).await;
+    assert_eq!(
+        l.messages[0].content, streamed,
+        "the stream is the stored reply"
+    );
     let mut before = tokens(&s);
     assert!(before.0 > 0 && before.1 > 0, "usage stored: {before:?}");
     assert!(before.1 <= i64::from(MAX_TOKENS), "{before:?}");

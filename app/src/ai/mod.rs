@@ -166,11 +166,13 @@ impl Provider {
     }
 
     /// The pause between the words the server adds after the bridge: the offline
-    /// interviewer's pace, none after a model's bridge.
+    /// interviewer's pace, or after a model's bridge a short one, so the question streams in
+    /// word by word like the rest rather than landing in the same piece as the bridge's last
+    /// sentence.
     pub fn word_delay(&self) -> std::time::Duration {
         match self {
             Provider::Offline(p) => p.word_delay,
-            Provider::OpenAi(_) => std::time::Duration::ZERO,
+            Provider::OpenAi(_) => std::time::Duration::from_millis(10),
         }
     }
 
