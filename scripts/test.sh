@@ -43,12 +43,14 @@ if $fast; then
 fi
 
 step "tests: a whole interview against the real local model (SmolLM2-135M, llama.cpp server)"
-cargo test -p server --test local_model -- --ignored
+cargo test -p server --test suite local_model -- --ignored
 
 step "release build (server and optimised wasm)"
 cargo leptos build --release --precompress
 
 step "browser tests (Playwright + Chromium, against the release build)"
+# The mock model server model.spec.js starts (already built by `cargo test -p server`).
+cargo build -p server --example mock_model
 (cd end2end && npx playwright test)
 
 step "the run command serves (scripts/run.sh, on a free port)"

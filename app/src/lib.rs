@@ -9,6 +9,7 @@ pub mod ai;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
+pub mod error;
 pub mod model;
 pub mod pages;
 pub mod scoring;

@@ -2,9 +2,9 @@
 // serious or critical violation; screenshots of each page at desktop and phone widths, saved
 // as test artifacts; and no sideways scrolling at 360 px.
 const { test, expect } = require('@playwright/test');
+const { createInterview, register, uniqueName } = require('./helpers');
 const fs = require('node:fs');
 
-const PASSWORD = 'correct horse battery staple';
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
 
@@ -51,25 +51,15 @@ test('every page passes axe and holds its layout, signed out and in', async ({ p
   await visit(page, testInfo, '/register', 'register', (p) => p.getByLabel('Username'));
   await visit(page, testInfo, '/no-such-page', 'not-found', (p) => p.getByRole('heading', { level: 1 }));
 
-  await page.goto('/register?next=%2Finterviews');
-  await page.getByLabel('Username').fill(`a11y${Date.now() % 1000000}`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await register(page, { name: uniqueName('a11y'), next: '/interviews' });
   await expect(page.getByText('No interviews yet.')).toBeVisible();
   await audit(page, testInfo, 'history-empty');
   await visit(page, testInfo, '/', 'home-signed-in', (p) => p.getByRole('heading', { level: 1 }));
   await visit(page, testInfo, '/interviews/new', 'setup', (p) => p.locator('form.setup[data-hydrated=true]'));
 
-  const created = await page.request.post('/fn/setup_interview', {
-    form: {
-      'input[title]': 'Accessible loop',
-      'input[interview_type_id]': '2',
-      'input[skill_ids][0]': '6',
-      'input[skill_ids][1]': '7',
-      'input[question_count]': '3',
-    },
+  const { id } = await createInterview(page, {
+    title: 'Accessible loop', interview_type_id: 2, skill_ids: [6, 7], question_count: 3,
   });
-  const id = (await created.json()).Saved.id;
   await visit(page, testInfo, '/interviews', 'history', (p) => p.locator('.interview-list'));
   await visit(page, testInfo, `/interviews/${id}`, 'interview-pending', (p) => p.getByRole('button', { name: 'Start the interview' }));
   await page.getByRole('button', { name: 'Start the interview' }).click();

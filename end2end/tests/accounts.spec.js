@@ -2,17 +2,12 @@
 // visitors to sign in and back; another user's interview is "not found".
 const { test, expect } = require('@playwright/test');
 
-const PASSWORD = 'correct horse battery staple';
+const { PASSWORD, createInterview, submitRegistration, uniqueName } = require('./helpers');
 
-async function register(page, username, next) {
-  await page.goto(next ? `/register?next=${encodeURIComponent(next)}` : '/register');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-}
+const register = (page, name, next) => submitRegistration(page, { name, next });
 
 test('register, sign out, and sign in again', async ({ page }) => {
-  const name = `ada${Date.now() % 100000}`;
+  const name = uniqueName('ada');
   await register(page, name);
   await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
 
@@ -32,7 +27,7 @@ test('register, sign out, and sign in again', async ({ page }) => {
 });
 
 test('a taken username and a weak password are explained beside their fields', async ({ page }) => {
-  const name = `bob${Date.now() % 100000}`;
+  const name = uniqueName('bob');
   await register(page, name);
   await page.getByRole('button', { name: 'Sign out' }).click();
 
@@ -51,7 +46,7 @@ test('a page that needs a user sends a visitor to sign in and back', async ({ pa
   await expect(page).toHaveURL(/\/signin\?next=%2Finterviews$/);
   await page.getByRole('link', { name: 'Create one' }).click();
   await expect(page).toHaveURL(/\/register\?next=%2Finterviews$/);
-  await page.getByLabel('Username').fill(`cleo${Date.now() % 100000}`);
+  await page.getByLabel('Username').fill(uniqueName('cleo'));
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/interviews$/);
@@ -62,19 +57,14 @@ test('a page that needs a user sends a visitor to sign in and back', async ({ pa
 test("a second user cannot open the first user's interview", async ({ browser }) => {
   const first = await browser.newContext();
   const firstPage = await first.newPage();
-  await register(firstPage, `dan${Date.now() % 100000}`);
-  // Create an interview through the setup form's plain post.
-  const created = await firstPage.evaluate(async () => {
-    const body = new URLSearchParams({ title: 'Dan private loop', interview_type_id: '1', skill_ids: '1' });
-    const r = await fetch('/interviews/new', { method: 'POST', body });
-    return { id: new URL(r.url).pathname.split('/').pop() };
-  });
+  await register(firstPage, uniqueName('dan'));
+  const created = await createInterview(firstPage, { title: 'Dan private loop', interview_type_id: 1, skill_ids: [1] });
   await firstPage.goto(`/interviews/${created.id}`);
   await expect(firstPage.getByRole('heading', { name: 'Dan private loop' })).toBeVisible();
 
   const second = await browser.newContext();
   const secondPage = await second.newPage();
-  await register(secondPage, `eve${Date.now() % 100000}`);
+  await register(secondPage, uniqueName('eve'));
   const response = await secondPage.goto(`/interviews/${created.id}`);
   expect(response.status()).toBe(404);
   await expect(secondPage.getByRole('heading', { name: 'Not found' })).toBeVisible();
@@ -86,7 +76,7 @@ test("a second user cannot open the first user's interview", async ({ browser })
 test('registering and signing in work with JavaScript off', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  const name = `nojs${Date.now() % 100000}`;
+  const name = uniqueName('nojs');
   await register(page, name, '/interviews');
   await expect(page).toHaveURL(/\/interviews$/);
   await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();

@@ -1,35 +1,17 @@
 // The history in a real browser: filters live in the URL, a filtered URL opened fresh shows the
 // same result, and Back restores the previous filter.
 const { test, expect } = require('@playwright/test');
+const { createInterview, register, startInterview, uniqueName } = require('./helpers');
 
-const PASSWORD = 'correct horse battery staple';
-
-async function createInterview(page, title, typeId, skillIds) {
-  const body = new URLSearchParams({ title, interview_type_id: String(typeId) });
-  skillIds.forEach((id) => body.append('skill_ids', String(id)));
-  const r = await page.request.post('/interviews/new', {
-    data: body.toString(),
-    maxRedirects: 0,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  expect(r.status()).toBe(303);
-  return r.headers()['location'].split('/').pop();
-}
 
 test('find an interview by type, skill, status and title; URLs and Back work', async ({ page }) => {
-  await page.goto('/register?next=%2Finterviews');
-  await page.getByLabel('Username').fill(`hist${Date.now() % 1000000}`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await register(page, { name: uniqueName('hist'), next: '/interviews' });
   await expect(page.getByText('No interviews yet.')).toBeVisible();
 
-  await createInterview(page, 'Python warm-up', 1, [2, 5]);
-  const lead = await createInterview(page, 'Leadership loop', 2, [13, 6]);
-  await createInterview(page, 'Go deep dive', 1, [4]);
-  const started = await page.request.post('/fn/take_turn', {
-    form: { interview_id: lead, action: 'start' },
-  });
-  expect(started.status()).toBe(200);
+  await createInterview(page, { title: 'Python warm-up', interview_type_id: 1, skill_ids: [2, 5] });
+  const lead = await createInterview(page, { title: 'Leadership loop', interview_type_id: 2, skill_ids: [13, 6] });
+  await createInterview(page, { title: 'Go deep dive', interview_type_id: 1, skill_ids: [4] });
+  await startInterview(page, lead.id);
 
   await page.goto('/interviews');
   const list = page.locator('.interview-list .interview-title');
@@ -73,11 +55,8 @@ test('find an interview by type, skill, status and title; URLs and Back work', a
 });
 
 test("change an interview's skills afterwards and see the change on its page", async ({ page }) => {
-  await page.goto('/register?next=%2Finterviews%2Fnew');
-  await page.getByLabel('Username').fill(`edit${Date.now() % 1000000}`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  const id = await createInterview(page, 'Needs more skills', 1, [1]);
+  await register(page, { name: uniqueName('edit'), next: '/interviews/new' });
+  const { id } = await createInterview(page, { title: 'Needs more skills', interview_type_id: 1, skill_ids: [1] });
   await page.goto(`/interviews/${id}`);
   await expect(page.locator('.badges .badge')).toHaveText(['JavaScript']);
 

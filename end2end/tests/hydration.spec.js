@@ -2,6 +2,7 @@
 // pages fail to hydrate on about one load in six ("unreachable" in tachys), so each page is
 // loaded several times and must come up without a single console error.
 const { test, expect } = require('@playwright/test');
+const { createInterview, register, uniqueName } = require('./helpers');
 
 test('signed-in and public pages hydrate on every load without errors', async ({ page }) => {
   const errors = [];
@@ -9,16 +10,9 @@ test('signed-in and public pages hydrate on every load without errors', async ({
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
-  await page.goto('/register');
-  await page.getByLabel('Username').fill(`hyd${Date.now() % 1000000}`);
-  await page.getByLabel('Password').fill('correct horse battery staple');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  const r = await page.request.post('/interviews/new', {
-    data: 'title=Hydration&interview_type_id=1&skill_ids=1',
-    maxRedirects: 0,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  const interview = r.headers()['location'];
+  await register(page, { name: uniqueName('hyd'), next: '/' });
+  const { id } = await createInterview(page, { title: 'Hydration', interview_type_id: 1, skill_ids: [1] });
+  const interview = `/interviews/${id}`;
 
   // A page is live when a click changes it; each page has its own probe.
   const pages = [

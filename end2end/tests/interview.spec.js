@@ -4,8 +4,8 @@
 // with the key points missed and a strong answer. Driven by the keyboard; hostile text is shown
 // as text.
 const { test, expect } = require('@playwright/test');
+const { createInterview, register, uniqueName } = require('./helpers');
 
-const PASSWORD = 'correct horse battery staple';
 const XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">';
 const GOOD = 'For example, at my last job I led the migration of 40 services to a queue because ' +
   'the synchronous calls kept timing out under load. First we measured the worst paths, then ' +
@@ -16,24 +16,12 @@ test('a whole interview: start, answer, hint, skip, end, report', async ({ page 
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 
-  await page.goto('/register?next=%2Finterviews');
-  await page.getByLabel('Username').fill(`live${Date.now() % 1000000}`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await register(page, { name: uniqueName('live'), next: '/interviews' });
   await expect(page).toHaveURL(/\/interviews$/);
 
-  const created = await page.request.post('/fn/setup_interview', {
-    form: {
-      'input[title]': `Live ${XSS}`,
-      'input[interview_type_id]': '1',
-      'input[skill_ids][0]': '1',
-      'input[skill_ids][1]': '2',
-      'input[question_count]': '4',
-      'input[difficulty]': 'mixed',
-    },
+  const { id } = await createInterview(page, {
+    title: `Live ${XSS}`, interview_type_id: 1, skill_ids: [1, 2], question_count: 4, difficulty: 'mixed',
   });
-  expect(created.status()).toBe(200);
-  const id = (await created.json()).Saved.id;
 
   await page.goto(`/interviews/${id}`);
   await expect(page.locator('section.live')).toHaveAttribute('data-hydrated', 'true');
@@ -152,10 +140,7 @@ test('a whole interview: start, answer, hint, skip, end, report', async ({ page 
 });
 
 test('cancelling asks first, keeps the interview on "Keep going", and ends it without a report', async ({ page }) => {
-  await page.goto('/register?next=%2Finterviews%2Fnew');
-  await page.getByLabel('Username').fill(`cancel${Date.now() % 1000000}`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await register(page, { name: uniqueName('cancel'), next: '/interviews/new' });
   await expect(page.locator('form.setup')).toHaveAttribute('data-hydrated', 'true');
   await page.getByLabel('Title').fill('To be cancelled');
   await page.getByLabel('Interview type').selectOption({ label: 'Behavioral' });

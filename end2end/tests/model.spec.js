@@ -2,6 +2,7 @@
 // own app server, configured with the OpenAI-compatible interviewer, against a local mock that
 // speaks the chat-completions streaming protocol over real HTTP and fails when told to.
 const { test, expect } = require('@playwright/test');
+const { register, uniqueName } = require('./helpers');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -10,38 +11,29 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
 const serverBin = process.env.PP_SERVER_BIN || path.join(root, 'target', 'release', 'perfect-pitch');
-const PASSWORD = 'correct horse battery staple';
 
-// ---- the mock model server: each request takes the next scripted behaviour
-const scripts = [];
-const chunk = (content, finish) => `data: ${JSON.stringify({
-  id: 'chatcmpl-mock',
-  object: 'chat.completion.chunk',
-  created: 1700000000,
-  model: 'mock-model',
-  choices: [{ index: 0, delta: content === null ? {} : { role: 'assistant', content }, finish_reason: finish }],
-})}\n\n`;
-const mock = http.createServer((req, res) => {
-  let body = '';
-  req.on('data', (d) => { body += d; });
-  req.on('end', () => {
-    const script = scripts.shift() || { kind: 'say', text: 'Thank you for that answer. So, what is a closure?' };
-    if (script.kind === 'status') {
-      res.writeHead(script.code, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'scripted failure', type: 'server_error', param: null, code: null } }));
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const words = script.text.split(/(?<= )/);
-    for (const w of words) res.write(chunk(w, null));
-    if (script.kind === 'cut') {
-      // Mid-stream, with no finish reason and no [DONE]: the connection breaks a moment after
-      // the words went out.
-      setTimeout(() => res.destroy(), 50);
-      return;
-    }
-    res.write(chunk(null, 'stop'));
-    res.end('data: [DONE]\n\n');
+// ---- the mock model server: the Rust one (server/examples/mock_model.rs), built by
+// `cargo test -p server` or `cargo build -p server --example mock_model`. Each request to it
+// takes the next behaviour queued here.
+const mockBin = process.env.PP_MOCK_MODEL_BIN || path.join(root, 'target', 'debug', 'examples', 'mock_model');
+let mock;
+let mockBase;
+const script = async (behaviour) => {
+  const r = await fetch(`${mockBase}/scripts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(behaviour),
+  });
+  if (r.status !== 204) throw new Error(`the mock refused ${JSON.stringify(behaviour)}: ${r.status}`);
+};
+const startMock = () => new Promise((ok, fail) => {
+  mock = spawn(mockBin, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  mock.on('error', fail);
+  let out = '';
+  mock.stdout.on('data', (d) => {
+    out += d;
+    const line = out.split('\n')[0];
+    if (out.includes('\n')) ok(line.trim());
   });
 });
 
@@ -56,7 +48,8 @@ const freePort = async () => {
 };
 
 test.beforeAll(async () => {
-  const mockPort = await listen(mock);
+  const mockUrl = await startMock(); // http://127.0.0.1:PORT/v1
+  mockBase = mockUrl.replace(/\/v1$/, '');
   const port = await freePort();
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'pp-e2e-model-'));
   app = spawn(serverBin, [], {
@@ -68,7 +61,7 @@ test.beforeAll(async () => {
       PP_DATABASE: path.join(data, 'model.sqlite3'),
       PP_LOG: 'warn',
       PP_INTERVIEWER: 'openai',
-      PP_OPENAI_BASE_URL: `http://127.0.0.1:${mockPort}/v1`,
+      PP_OPENAI_BASE_URL: mockUrl,
       PP_OPENAI_MODEL: 'mock-model',
       PP_OPENAI_API_KEY: 'test-key',
       PP_MODEL_TIMEOUT_SECS: '5',
@@ -87,38 +80,31 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   if (app) app.kill('SIGTERM');
-  await new Promise((ok) => mock.close(ok));
+  if (mock) mock.kill('SIGTERM');
 });
 
 test('a failed reply says why, keeps the answer, and "Try again" sends it once', async ({ page }) => {
-  await page.goto(`${base}/register?next=%2Finterviews`);
-  await page.getByLabel('Username').fill(`model${Date.now() % 1000000}`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await register(page, { name: uniqueName('model'), next: '/interviews', base });
   await expect(page).toHaveURL(/\/interviews$/);
-  const created = await page.request.post(`${base}/fn/setup_interview`, {
-    form: {
-      'input[title]': 'Model trouble',
-      'input[interview_type_id]': '1',
-      'input[skill_ids][0]': '1',
-      'input[question_count]': '3',
-      'input[difficulty]': 'mixed',
-    },
+  // Created through the JSON API with the page's own session.
+  const created = await page.request.post(`${base}/api/v1/interviews`, {
+    data: { title: 'Model trouble', interview_type_id: 1, skill_ids: [1], question_count: 3, difficulty: 'mixed' },
   });
-  const id = (await created.json()).Saved.id;
+  expect(created.status()).toBe(201);
+  const { id } = await created.json();
   await page.goto(`${base}/interviews/${id}`);
   await expect(page.locator('section.live')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.locator('.interviewer')).toHaveText('Interviewer: mock-model');
   await expect(page.getByText('You are practising with the offline interviewer')).toHaveCount(0);
 
   // The start fails with an error status: a clear message, a retry, and nothing started.
-  scripts.push({ kind: 'status', code: 500 });
+  await script({ status: 500 });
   await page.getByRole('button', { name: 'Start the interview' }).click();
   const alert = page.locator('.turn-error[role=alert]');
   await expect(alert).toContainText('answered with an error (500)');
   await expect(page.locator('.conversation > li')).toHaveCount(0);
   await expect(page.locator('.meta .status')).toHaveText('Not started');
-  scripts.push({ kind: 'say', text: 'Hello and welcome. Question 1 of 3: what is a closure?' });
+  await script({ say: 'Hello and welcome. Question 1 of 3: what is a closure?' });
   await alert.getByRole('button', { name: 'Try again' }).click();
   await expect(alert).toHaveCount(0);
   const messages = page.locator('.conversation > li');
@@ -132,7 +118,7 @@ test('a failed reply says why, keeps the answer, and "Try again" sends it once',
   // An answer whose reply is cut off midway: no half reply is kept, the answer comes back to
   // the box, and the conversation is as before.
   const answer = 'A closure is a function together with the variables it captured, for example a counter.';
-  scripts.push({ kind: 'cut', text: 'Thank you, that is a' });
+  await script({ cut: 'Thank you, that is a' });
   await page.getByLabel('Your answer').fill(answer);
   await page.getByRole('button', { name: 'Send answer' }).click();
   await expect(alert).toContainText('was cut off');
@@ -141,6 +127,7 @@ test('a failed reply says why, keeps the answer, and "Try again" sends it once',
   await expect(page.locator('#live-reply')).toHaveAttribute('data-state', 'idle');
 
   // Try again: the answer is taken once and the reply is stored whole, also after a reload.
+  await script({ say: 'Thank you for that answer. So, what is a closure?' });
   await alert.getByRole('button', { name: 'Try again' }).click();
   await expect(messages).toHaveCount(3);
   await expect(messages.nth(1)).toContainText(answer);

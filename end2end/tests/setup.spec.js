@@ -1,13 +1,10 @@
 // Setting up an interview in a real browser, hydrated and with JavaScript off.
 const { test, expect } = require('@playwright/test');
+const { register, uniqueName } = require('./helpers');
 
-const PASSWORD = 'correct horse battery staple';
 
 async function signUp(page) {
-  await page.goto('/register?next=%2Finterviews%2Fnew');
-  await page.getByLabel('Username').fill(`setup${Date.now() % 1000000}`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await register(page, { name: uniqueName('setup'), next: '/interviews/new' });
   await expect(page).toHaveURL(/\/interviews\/new$/);
 }
 

@@ -8,7 +8,7 @@
 //! list, so the two cannot drift apart.
 
 use crate::AppState;
-use app::api::{SetupOutcome, setup_interview_for};
+use app::api::{AppError, SetupOutcome, setup_interview_for};
 use app::model::{
     DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewPage,
     InterviewStatus, InterviewType, Skill, User,
@@ -81,17 +81,18 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The one mapping of the app's errors to HTTP: status, code and message all come from
+/// [`AppError`].
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Self::new(status, e.code(), e.to_string())
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        let status = app::api::status_of(&e);
-        let code = match e {
-            StoreError::NotFound(_) => "not_found",
-            StoreError::Duplicate { .. } | StoreError::Conflict(_) => "conflict",
-            StoreError::Invalid(_) => "invalid_input",
-            StoreError::Busy => "unavailable",
-            StoreError::Internal(_) => "internal",
-        };
-        Self::new(status, code, e.to_string())
+        AppError::from(e).into()
     }
 }
 

@@ -254,7 +254,7 @@ pub async fn app_with(
             limits::limit,
         ))
         .layer(sessions)
-        .layer(axum::middleware::from_fn(bad_arguments_are_400))
+        .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -327,6 +327,13 @@ pub(crate) fn internal_error(context: &str, e: impl std::fmt::Display) -> Respon
         .into_response()
 }
 
+/// An app error as a plain-text answer with its own status, for form posts made without
+/// JavaScript (the JSON API uses `api::ApiError`).
+pub(crate) fn plain_error(e: app::api::AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, e.to_string()).into_response()
+}
+
 const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
 
 /// How browsers may cache the site's files (`/pkg/…`). With hashed names (`hash-files`, the
@@ -351,21 +358,28 @@ async fn cache_assets(State(hashed): State<bool>, request: Request, next: Next) 
     response
 }
 
-/// Server functions answer arguments they cannot decode with 500 ("Args|…"); that is the
-/// caller's mistake, so it becomes 400 with the same message.
-async fn bad_arguments_are_400(request: Request, next: Next) -> Response {
+/// Server functions answer every failure with 500 and the error in the body; the body is an
+/// [`AppError`](app::api::AppError), so the response gets that error's own status (404 for
+/// someone else's interview, 400 for arguments that cannot be read, …).
+async fn server_fn_status(request: Request, next: Next) -> Response {
     let is_server_fn = request.uri().path().starts_with("/fn/");
     let response = next.run(request).await;
-    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !is_server_fn
+        || response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    if bytes.starts_with(b"Args|") || bytes.starts_with(b"Deserialization|") {
-        parts.status = StatusCode::BAD_REQUEST;
-    }
+    use leptos::server_fn::error::FromServerFnError;
+    let error = app::api::AppError::de(bytes.clone());
+    parts.status =
+        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     Response::from_parts(parts, Body::from(bytes))
 }
 

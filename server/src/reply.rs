@@ -7,10 +7,11 @@
 //! stop the reply; one that connects mid-reply starts from the snapshot.
 
 use crate::AppState;
+use crate::api::ApiError;
 use app::ai::live::{ReplyProgress, ReplyState};
+use app::api::AppError;
 use app::model::ReplyEvent;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::Stream;
@@ -25,8 +26,8 @@ pub async fn follow(
 ) -> Response {
     let user = match app::auth::session_user(&state.db, &session).await {
         Ok(Some(user)) => user,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, app::api::NOT_SIGNED_IN).into_response(),
-        Err(e) => return (app::api::status_of(&e), e.to_string()).into_response(),
+        Ok(None) => return ApiError::from(AppError::Unauthorized).into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let owner = {
         let id = id.clone();
@@ -36,7 +37,7 @@ pub async fn follow(
             .await
     };
     if let Err(e) = owner {
-        return (app::api::status_of(&e), e.to_string()).into_response();
+        return ApiError::from(e).into_response();
     }
     match state.live.follow(&id) {
         Some(rx) => Sse::new(events(rx))

@@ -5,11 +5,9 @@
 use crate::AppState;
 use app::api::{SetupOutcome, edit_interview_for, setup_interview_for};
 use app::model::{DEFAULT_QUESTION_COUNT, DifficultySetting};
-use app::store::StoreError;
 use app::validate::SetupInput;
 use axum::extract::Path;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -110,11 +108,9 @@ pub async fn edit(
         Ok(SetupOutcome::Invalid(codes)) => {
             Redirect::to(&format!("{page}?edit_errors={}", codes.join("%2C"))).into_response()
         }
-        // Someone else's interview answers exactly as a missing one.
-        Err(StoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "Not found").into_response(),
-        // The interview started meanwhile (say, in another tab): its skills are fixed now.
-        Err(StoreError::Conflict(why)) => (StatusCode::CONFLICT, why).into_response(),
-        Err(e) => internal(e),
+        // Someone else's interview answers exactly as a missing one (404); one that started
+        // meanwhile (say, in another tab) has its skills fixed now (409).
+        Err(e) => crate::plain_error(e.into()),
     }
 }
 

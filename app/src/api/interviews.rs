@@ -1,10 +1,10 @@
 //! The signed-in user's interviews. Every function checks ownership; someone else's interview
 //! answers 404 exactly as a missing one.
 
-use super::ServerFnError;
+use super::AppError;
 #[cfg(feature = "ssr")]
-use super::{db, read_owned_interview, require_user, user_error, with_owned_interview};
-use crate::model::{Interview, InterviewFilter, InterviewPage, Message};
+use super::{db, require_user, with_owned_interview};
+use crate::model::{Interview, InterviewFilter, InterviewPage};
 #[cfg(feature = "ssr")]
 use crate::store;
 use leptos::server;
@@ -12,38 +12,23 @@ use leptos::server;
 #[server(prefix = "/fn", endpoint = "my_interviews")]
 pub async fn my_interviews(
     #[server(default)] filter: InterviewFilter,
-) -> Result<InterviewPage, ServerFnError> {
+) -> Result<InterviewPage, AppError> {
     let user = require_user().await?;
     db()?
         .read(move |c| store::list_interviews(c, &user.id, &filter))
         .await
-        .map_err(user_error)
-}
-
-#[server(prefix = "/fn", endpoint = "my_interview")]
-pub async fn my_interview(interview_id: String) -> Result<Interview, ServerFnError> {
-    read_owned_interview(interview_id, store::get_interview).await
+        .map_err(AppError::from)
 }
 
 /// Cancels an interview (no report). Starting and completing happen through the conversation
 /// (`take_turn`), never by setting a status, so an interview cannot be "in progress" without
 /// its questions or "completed" without its report.
 #[server(prefix = "/fn", endpoint = "cancel_interview")]
-pub async fn cancel_interview(interview_id: String) -> Result<Interview, ServerFnError> {
+pub async fn cancel_interview(interview_id: String) -> Result<Interview, AppError> {
     with_owned_interview(interview_id, move |c, id| {
         store::set_interview_status(c, id, crate::model::InterviewStatus::Cancelled)
     })
     .await
-}
-
-#[server(prefix = "/fn", endpoint = "delete_interview")]
-pub async fn delete_interview(interview_id: String) -> Result<(), ServerFnError> {
-    with_owned_interview(interview_id, store::delete_interview).await
-}
-
-#[server(prefix = "/fn", endpoint = "interview_messages")]
-pub async fn interview_messages(interview_id: String) -> Result<Vec<Message>, ServerFnError> {
-    read_owned_interview(interview_id, store::list_messages).await
 }
 
 /// The result of submitting the setup or edit form: the saved interview, or the problems to
@@ -88,14 +73,12 @@ pub async fn setup_interview_for(
 }
 
 #[server(prefix = "/fn", endpoint = "setup_interview")]
-pub async fn setup_interview(
-    input: crate::validate::SetupInput,
-) -> Result<SetupOutcome, ServerFnError> {
+pub async fn setup_interview(input: crate::validate::SetupInput) -> Result<SetupOutcome, AppError> {
     // `Invalid` is an answer, not a failure: it comes back as 200 so the form can show it.
     let user = require_user().await?;
     setup_interview_for(&db()?, user.id, input)
         .await
-        .map_err(user_error)
+        .map_err(AppError::from)
 }
 
 /// Changes the type and skills of an interview `user_id` owns, with the setup form's rules;

@@ -1,33 +1,31 @@
 //! The live interview: its state, its turns and its report. A turn returns as soon as it is
 //! decided; the reply streams from `GET /interviews/{id}/reply` (server crate).
 
-use super::ServerFnError;
-#[cfg(feature = "ssr")]
-use super::{db, require_user, user_error};
+use super::AppError;
 use crate::model::{LiveInterview, TurnAction};
 use leptos::server;
 
 #[cfg(feature = "ssr")]
-fn live() -> Result<crate::ai::live::Live, ServerFnError> {
-    leptos::prelude::use_context::<crate::ai::live::Live>()
-        .ok_or_else(|| ServerFnError::new("the interviewer is not available"))
+fn live() -> Result<crate::ai::live::Live, AppError> {
+    leptos::prelude::use_context::<crate::ai::live::Live>().ok_or_else(|| {
+        tracing::error!("the interviewer is not in the server function's context");
+        AppError::Internal
+    })
 }
 
 /// Checks that the signed-in user owns the interview (404 otherwise).
 #[cfg(feature = "ssr")]
-async fn owned(interview_id: &str) -> Result<(), ServerFnError> {
-    let user = require_user().await?;
-    let id = interview_id.to_owned();
-    db()?
-        .read(move |c| crate::store::ensure_owner(c, &user.id, &id))
-        .await
-        .map_err(user_error)
+async fn owned(interview_id: &str) -> Result<(), AppError> {
+    super::read_owned_interview(interview_id.to_owned(), |_, _| Ok(())).await
 }
 
 #[server(prefix = "/fn", endpoint = "interview_live")]
-pub async fn interview_live(interview_id: String) -> Result<LiveInterview, ServerFnError> {
+pub async fn interview_live(interview_id: String) -> Result<LiveInterview, AppError> {
     owned(&interview_id).await?;
-    live()?.live_state(&interview_id).await.map_err(user_error)
+    live()?
+        .live_state(&interview_id)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Starts a turn: `start`, `answer` (with `text`), `hint`, `skip` or `end`. 409 while the
@@ -43,20 +41,20 @@ pub async fn take_turn(
     action: TurnAction,
     #[server(default)] text: Option<String>,
     #[server(default)] turn_key: Option<String>,
-) -> Result<bool, ServerFnError> {
+) -> Result<bool, AppError> {
     owned(&interview_id).await?;
     live()?
         .take_turn(&interview_id, action, text, turn_key)
         .await
         .map(|started| started == crate::ai::live::TurnStarted::New)
-        .map_err(user_error)
+        .map_err(AppError::from)
 }
 
 #[server(prefix = "/fn", endpoint = "regenerate_report")]
-pub async fn regenerate_report(interview_id: String) -> Result<(), ServerFnError> {
+pub async fn regenerate_report(interview_id: String) -> Result<(), AppError> {
     owned(&interview_id).await?;
     live()?
         .regenerate_report(&interview_id)
         .await
-        .map_err(user_error)
+        .map_err(AppError::from)
 }

@@ -1,7 +1,7 @@
 //! The first page: the interview types and skills from the database. Choosing a type
 //! highlights the skills it suggests (the setup page grows from this).
 
-use super::{error_text, hydrated_signal};
+use super::{ErrorNote, hydrated_signal};
 use crate::api::{list_interview_types, list_skills, list_suggested_skills};
 use crate::model::{InterviewType, Skill};
 use leptos::prelude::*;
@@ -48,7 +48,7 @@ pub fn HomePage() -> impl IntoView {
                 <p class="hint">"Choose a type to see the skills it suggests."</p>
                 <Suspense fallback=|| view! { <p class="loading">"Loading interview types…"</p> }>
                     {move || types.get().map(|result| match result {
-                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                         Ok(list) if list.is_empty() => {
                             view! { <p class="empty">"No interview types have been set up yet."</p> }.into_any()
                         }
@@ -62,7 +62,7 @@ pub fn HomePage() -> impl IntoView {
                 <p class="hint" aria-live="polite">
                     <Transition fallback=|| "Every skill in the question bank.">
                         {move || match suggested.get() {
-                            Some(Err(e)) => error_text(&e),
+                            Some(Err(e)) => e.to_string(),
                             _ if chosen_type.get().is_none() => "Every skill in the question bank.".to_owned(),
                             _ => format!("{} suggested for this type, listed first.", suggested_ids.get().len()),
                         }}
@@ -70,7 +70,7 @@ pub fn HomePage() -> impl IntoView {
                 </p>
                 <Suspense fallback=|| view! { <p class="loading">"Loading skills…"</p> }>
                     {move || skills.get().map(|result| match result {
-                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                         Ok(list) if list.is_empty() => {
                             view! { <p class="empty">"No skills have been set up yet."</p> }.into_any()
                         }

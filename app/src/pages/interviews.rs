@@ -2,10 +2,8 @@
 //! interview shows "not found", exactly as a missing one.
 
 use super::live::LiveView;
-use super::{
-    Catalog, CurrentUser, NotFound, RequireUser, catalog_resource, error_text, for_signed_in,
-};
-use crate::api::{interview_live, my_interviews};
+use super::{Catalog, CurrentUser, ErrorNote, RequireUser, catalog_resource, for_signed_in};
+use crate::api::{AppError, interview_live, my_interviews};
 use crate::model::{
     Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, LiveInterview, Skill,
 };
@@ -48,7 +46,7 @@ pub fn InterviewsPage() -> impl IntoView {
 #[component]
 fn InterviewList(
     filter: Memo<InterviewFilter>,
-    page: Resource<Result<Option<InterviewPage>, ServerFnError>>,
+    page: Resource<Result<Option<InterviewPage>, AppError>>,
     catalog: Catalog,
 ) -> impl IntoView {
     view! {
@@ -60,12 +58,12 @@ fn InterviewList(
             <Suspense fallback=|| ()>
                 {move || catalog.get().map(|r| match r {
                     Ok((types, skills)) => view! { <Filters types skills filter /> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                 })}
             </Suspense>
             <Transition fallback=|| view! { <p class="loading">"Loading your interviews…"</p> }>
                 {move || page.get().map(|r| match r.map(|p| p.unwrap_or_else(empty_page)) {
-                    Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                     Ok(p) if p.interviews.is_empty() && filter.get().is_filtered() => view! {
                         <p class="empty">"Nothing matches these filters. "<a href="/interviews">"Clear the filters"</a></p>
                     }.into_any(),
@@ -249,7 +247,7 @@ pub fn InterviewPage() -> impl IntoView {
 
 #[component]
 fn InterviewDetail(
-    interview: Resource<Result<Option<LiveInterview>, ServerFnError>>,
+    interview: Resource<Result<Option<LiveInterview>, AppError>>,
     catalog: Catalog,
 ) -> impl IntoView {
     view! {
@@ -257,8 +255,7 @@ fn InterviewDetail(
             {move || interview.get().map(|r| match r {
                     Ok(None) => ().into_any(),
                     Ok(Some(live)) => view! { <InterviewView live catalog /> }.into_any(),
-                    Err(e) if error_text(&e).ends_with("not found") => view! { <NotFound /> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
             })}
         </Suspense>
     }
@@ -326,7 +323,7 @@ fn EditTypeAndSkills(interview: Interview, catalog: Catalog) -> impl IntoView {
             <summary>"Change type or skills"</summary>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || catalog.get().map(|r| match r {
-                    Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                     Ok((types, skills)) => view! {
                         <form method="post" action=action.clone() class="stack">
                             <label for="edit-type">"Interview type"</label>

@@ -1,7 +1,6 @@
 //! The live part of the interview page: the conversation, the reply as it streams, the answer
 //! box with hint/skip/end, and the report.
 
-use super::error_text;
 use crate::api::{cancel_interview, interview_live, regenerate_report, take_turn};
 use crate::model::{
     InterviewStatus, LiveInterview, MAX_ANSWER_CHARS, Message, QuestionOutcome, Report, Role,
@@ -38,7 +37,7 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
             spawn_local(async move {
                 match interview_live(id).await {
                     Ok(l) => state.set(l),
-                    Err(e) => error.set(Some(error_text(&e))),
+                    Err(e) => error.set(Some(e.to_string())),
                 }
             });
         }
@@ -80,7 +79,7 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
                     }
                     Err(e) => {
                         busy.set(false);
-                        error.set(Some(error_text(&e)));
+                        error.set(Some(e.to_string()));
                     }
                 }
             });
@@ -420,7 +419,7 @@ fn Composer(
         spawn_local(async move {
             match cancel_interview(id).await {
                 Ok(i) => state.update(|s| s.interview = i),
-                Err(e) => error.set(Some(error_text(&e))),
+                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };
@@ -499,7 +498,7 @@ fn ReportView(
         regenerating.set(true);
         spawn_local(async move {
             if let Err(e) = regenerate_report(id).await {
-                regen_error.set(Some(error_text(&e)));
+                regen_error.set(Some(e.to_string()));
             }
             regenerating.set(false);
             reload();

@@ -12,22 +12,23 @@ pub use home::HomePage;
 pub use interviews::{InterviewPage, InterviewsPage};
 pub use setup::SetupPage;
 
+use crate::error::AppError;
 use crate::model::User;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
 /// The signed-in user, fetched once per page load and shared through context.
-pub type CurrentUser = Resource<Result<Option<User>, ServerFnError>>;
+pub type CurrentUser = Resource<Result<Option<User>, AppError>>;
 
 /// Runs `load` only for a signed-in visitor (`None` otherwise), so a page's resource never asks
 /// the server for a user's data on a visitor's behalf while `RequireUser` redirects them.
 pub async fn for_signed_in<T, F>(
     user: CurrentUser,
     load: impl FnOnce() -> F,
-) -> Result<Option<T>, ServerFnError>
+) -> Result<Option<T>, AppError>
 where
-    F: std::future::Future<Output = Result<T, ServerFnError>>,
+    F: std::future::Future<Output = Result<T, AppError>>,
 {
     match user.await {
         Ok(Some(_)) => load().await.map(Some),
@@ -37,7 +38,7 @@ where
 
 /// The interview types and skills, for forms. Public data.
 pub type Catalog =
-    Resource<Result<(Vec<crate::model::InterviewType>, Vec<crate::model::Skill>), ServerFnError>>;
+    Resource<Result<(Vec<crate::model::InterviewType>, Vec<crate::model::Skill>), AppError>>;
 
 pub fn catalog_resource() -> Catalog {
     Resource::new(
@@ -77,7 +78,7 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
                             }
                             view! { <Redirect path=format!("/signin?next={}", encode_query_value(&here)) /> }.into_any()
                         }
-                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                     }
                 })
             }}
@@ -113,12 +114,22 @@ pub fn UserMenu() -> impl IntoView {
     }
 }
 
+/// Sets the status of the page being rendered on the server (nothing in the browser).
+fn set_page_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(resp), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(status),
+    ) {
+        resp.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
+    set_page_status(404);
     let hydrated = hydrated_signal();
     view! {
         <section class="panel not-found" data-hydrated=move || hydrated.get().to_string()>
@@ -128,12 +139,15 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// The message of a server function error, without the framework's prefix.
-pub fn error_text(e: &ServerFnError) -> String {
-    match e {
-        ServerFnError::ServerError(msg) => msg.clone(),
-        other => other.to_string(),
+/// An error in place of what could not be shown; a page rendered on the server with it
+/// answers the error's status. A missing interview (or someone else's) is the "Not found" page.
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    if let AppError::NotFound(_) = error {
+        return view! { <NotFound /> }.into_any();
     }
+    set_page_status(error.status());
+    view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
 }
 
 /// Becomes `true` once the page has hydrated (effects run only in the browser). Rendered as

@@ -5,7 +5,7 @@
 //! JavaScript off it posts to `/interviews/new`, which answers with a redirect to the new
 //! interview or back here with the error codes and the entered values in the query.
 
-use super::{Catalog, RequireUser, catalog_resource, error_text, hydrated_signal};
+use super::{Catalog, ErrorNote, RequireUser, catalog_resource, hydrated_signal};
 use crate::api::{SetupOutcome, list_suggested_skills, setup_interview};
 use crate::model::{
     DEFAULT_QUESTION_COUNT, DifficultySetting, InterviewType, QUESTION_COUNTS, Skill,
@@ -37,7 +37,7 @@ fn SetupLoader(catalog: Catalog) -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading interview types and skills…"</p> }>
                 {move || catalog.get().map(|r| match r {
                     Ok((types, skills)) => view! { <SetupForm types skills /> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                 })}
             </Suspense>
         </section>
@@ -160,7 +160,7 @@ fn SetupForm(types: Vec<InterviewType>, skills: Vec<Skill>) -> impl IntoView {
                             .filter_map(|c| SetupError::from_code(c))
                             .collect(),
                     ),
-                    Err(e) => server_error.set(Some(error_text(&e))),
+                    Err(e) => server_error.set(Some(e.to_string())),
                 }
                 submitting.set(false);
             });

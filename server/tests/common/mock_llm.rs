@@ -62,6 +62,7 @@ impl MockLlm {
         });
         let app = Router::new()
             .route("/v1/chat/completions", post(completions))
+            .route("/scripts", post(push_script))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -88,6 +89,36 @@ impl MockLlm {
     pub fn epoch(&self) -> Instant {
         self.state.epoch
     }
+}
+
+/// A script as JSON, for the mock run as a process of its own (`examples/mock_model.rs`, which
+/// the browser tests start): `{"say": "Hello."}`, `{"status": 500}`, `{"cut": "Thank you"}`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum ScriptJson {
+    Say(String),
+    Status(u16),
+    Cut(String),
+    Hang,
+}
+
+/// `POST /scripts`: queues the next behaviour.
+async fn push_script(
+    State(m): State<Arc<Mock>>,
+    axum::Json(s): axum::Json<ScriptJson>,
+) -> StatusCode {
+    let script = match s {
+        ScriptJson::Say(text) => Script::Stream {
+            pieces: words(&text),
+            gap: Duration::ZERO,
+        },
+        ScriptJson::Status(code) if StatusCode::from_u16(code).is_ok() => Script::Status(code),
+        ScriptJson::Status(_) => return StatusCode::UNPROCESSABLE_ENTITY,
+        ScriptJson::Cut(text) => Script::Cut(words(&text)),
+        ScriptJson::Hang => Script::Hang,
+    };
+    m.scripts.lock().unwrap().push_back(script);
+    StatusCode::NO_CONTENT
 }
 
 pub fn words(text: &str) -> Vec<String> {

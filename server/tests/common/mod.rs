@@ -187,6 +187,17 @@ pub async fn call(
     (status, resp.text().await.unwrap())
 }
 
+/// `GET /api/v1/interviews/{id}` as `c`: the status and the body.
+pub async fn get_interview(s: &TestServer, c: &Client, id: &str) -> (StatusCode, String) {
+    let resp = c
+        .get(s.url(&format!("/api/v1/interviews/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.text().await.unwrap())
+}
+
 /// A page as a browser asks for it.
 pub async fn page(s: &TestServer, c: &Client, path: &str) -> Response {
     c.get(s.url(path))

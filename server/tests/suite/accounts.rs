@@ -1,9 +1,7 @@
 //! Accounts and sessions over real HTTP: registration, sign-in, sign-out, session rotation,
 //! the sign-in slowdown, security headers, and that no password or hash ever leaves the server.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use server::AppOptions;
 use server::throttle::ThrottlePolicy;

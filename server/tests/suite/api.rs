@@ -1,8 +1,6 @@
 //! The JSON API against the real router over HTTP.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 

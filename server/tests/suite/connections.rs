@@ -2,9 +2,7 @@
 //! by the header-read timeout, the number of connections served at once is capped, and a reply
 //! stream longer than the timeout keeps flowing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use server::ConnectionLimits;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

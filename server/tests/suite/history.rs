@@ -1,8 +1,6 @@
 //! The history page over real HTTP: filters from the URL, empty states, paging.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Client, StatusCode};
 
 async fn create(s: &TestServer, c: &Client, body: &str) -> String {

@@ -1,9 +1,7 @@
 //! Hostile traffic over real HTTP: requests forged by other sites, oversized fields, bursts of
 //! password guesses and floods of sign-ins.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 
 /// Posts the sign-in form as a browser on `site` would, with the headers it sends.

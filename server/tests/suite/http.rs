@@ -1,8 +1,6 @@
 //! The real router on a random port, a fresh SQLite file, real HTTP.
 
-mod common;
-
-use common::start;
+use crate::common::start;
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
@@ -78,11 +76,9 @@ async fn server_functions_answer_with_data_and_fitting_errors() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 404);
-    assert!(
-        resp.text()
-            .await
-            .unwrap()
-            .contains("interview type 99 not found")
+    assert_eq!(
+        resp.json::<app::api::AppError>().await.unwrap(),
+        app::api::AppError::not_found("interview type 99")
     );
 
     let resp = client()
@@ -109,10 +105,10 @@ async fn unknown_pages_answer_404() {
 
 #[tokio::test]
 async fn the_404_page_has_the_nonce_its_script_needs() {
-    let s = common::start().await;
-    let resp = common::page(&s, &common::browser(), "/no/such/page").await;
+    let s = crate::common::start().await;
+    let resp = crate::common::page(&s, &crate::common::browser(), "/no/such/page").await;
     assert_eq!(resp.status(), reqwest::StatusCode::NOT_FOUND);
-    let (nonce, html) = common::csp_nonce_and_html(resp).await;
+    let (nonce, html) = crate::common::csp_nonce_and_html(resp).await;
     assert!(
         html.contains(&format!("nonce=\"{nonce}\"")),
         "the script's nonce differs"
@@ -123,7 +119,7 @@ async fn the_404_page_has_the_nonce_its_script_needs() {
 
 #[tokio::test]
 async fn pages_and_json_are_compressed_but_the_reply_stream_is_not() {
-    let s = common::start().await;
+    let s = crate::common::start().await;
     let c = client();
     let page = c
         .get(s.url("/"))
@@ -145,10 +141,10 @@ async fn pages_and_json_are_compressed_but_the_reply_stream_is_not() {
     let plain = c.get(s.url("/")).send().await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
 
-    let b = common::browser();
-    common::register(&s, &b, "ada", common::PASSWORD).await;
-    let i = common::new_interview(&s, &b, "Loop", 1, &[1, 2], 3).await;
-    common::turn_ok(&s, &b, &i.id, "start", None).await;
+    let b = crate::common::browser();
+    crate::common::register(&s, &b, "ada", crate::common::PASSWORD).await;
+    let i = crate::common::new_interview(&s, &b, "Loop", 1, &[1, 2], 3).await;
+    crate::common::turn_ok(&s, &b, &i.id, "start", None).await;
     let stream = b
         .get(s.url(&format!("/interviews/{}/reply", i.id)))
         .header("accept-encoding", "br, gzip")
@@ -162,7 +158,7 @@ async fn pages_and_json_are_compressed_but_the_reply_stream_is_not() {
 
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
-    let s = common::start().await;
+    let s = crate::common::start().await;
     let c = client();
     let fresh = c.get(s.url("/healthz")).send().await.unwrap();
     let id = fresh.headers()["x-request-id"].to_str().unwrap().to_owned();
@@ -181,27 +177,27 @@ async fn every_response_carries_a_request_id() {
 
 #[tokio::test]
 async fn metrics_are_off_by_default_and_behind_a_token_when_on() {
-    let s = common::start().await;
+    let s = crate::common::start().await;
     let off = client().get(s.url("/metrics")).send().await.unwrap();
     assert_eq!(off.status(), reqwest::StatusCode::NOT_FOUND);
     s.stop().await;
 
-    let s = common::start_with(server::AppOptions {
+    let s = crate::common::start_with(server::AppOptions {
         metrics_token: Some("s3cret-token".into()),
-        ..common::default_options()
+        ..crate::common::default_options()
     })
     .await;
     let c = client();
     for _ in 0..3 {
         c.get(s.url("/healthz")).send().await.unwrap();
     }
-    let b = common::browser();
-    common::register(&s, &b, "ada", common::PASSWORD).await;
-    let i = common::new_interview(&s, &b, "Loop", 1, &[1], 3).await;
-    common::page(&s, &b, &format!("/interviews/{}", i.id)).await;
+    let b = crate::common::browser();
+    crate::common::register(&s, &b, "ada", crate::common::PASSWORD).await;
+    let i = crate::common::new_interview(&s, &b, "Loop", 1, &[1], 3).await;
+    crate::common::page(&s, &b, &format!("/interviews/{}", i.id)).await;
     // One reply and one report from the (offline) interviewer.
-    common::turn_ok(&s, &b, &i.id, "start", None).await;
-    common::turn_ok(&s, &b, &i.id, "end", None).await;
+    crate::common::turn_ok(&s, &b, &i.id, "start", None).await;
+    crate::common::turn_ok(&s, &b, &i.id, "end", None).await;
     for auth in [None, Some("Bearer wrong-token!"), Some("s3cret-token")] {
         let mut req = c.get(s.url("/metrics"));
         if let Some(a) = auth {

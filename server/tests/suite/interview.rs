@@ -1,10 +1,8 @@
 //! The live interview with the offline interviewer, through the server functions and the reply
 //! stream over real HTTP, checked against the rows in the real SQLite file.
 
-mod common;
-
+use crate::common::*;
 use app::model::{InterviewStatus, QuestionOutcome, Role};
-use common::*;
 use reqwest::StatusCode;
 use server::AppOptions;
 use server::config::Interviewer;

@@ -7,13 +7,11 @@
 //! the skill ratings computed by the server.
 //!
 //! Ignored by plain `cargo test` (it needs the model installed); `scripts/test.sh` runs it with
-//! `cargo test -p server --test local_model -- --ignored`.
+//! `cargo test -p server --test suite local_model -- --ignored`.
 
-mod common;
-
+use crate::common::local_model::{app_options, start_model};
+use crate::common::*;
 use app::model::InterviewStatus;
-use common::local_model::{app_options, start_model};
-use common::*;
 use std::time::Duration;
 
 const MAX_TOKENS: u32 = 200;

@@ -3,13 +3,11 @@
 //! a stream cut off midway, and malformed structured feedback. After every failure the
 //! interview is exactly as before the turn.
 
-mod common;
-
+use crate::common::mock_llm::{MockLlm, Script, words};
+use crate::common::*;
 use app::ai::live::ModelLimits;
 use app::ai::openai::OpenAiSettings;
 use app::model::{InterviewStatus, QuestionOutcome};
-use common::mock_llm::{MockLlm, Script, words};
-use common::*;
 use reqwest::StatusCode;
 use server::AppOptions;
 use server::config::Interviewer;
@@ -117,7 +115,7 @@ async fn a_normal_stream_is_shown_piece_by_piece_and_stored_whole() {
     assert_eq!(
         after,
         (
-            tokens.0 + common::mock_llm::PROMPT_TOKENS as i64,
+            tokens.0 + crate::common::mock_llm::PROMPT_TOKENS as i64,
             tokens.1 + 4
         )
     );
@@ -331,7 +329,7 @@ async fn a_report_that_fails_twice_falls_back_to_the_offline_rules_labelled_and_
     let completion: i64 = db(&s)
         .query_row("SELECT completion_tokens FROM Interviews", [], |r| r.get(0))
         .unwrap();
-    assert!(completion >= 3 * common::mock_llm::REPORT_TOKENS.1 as i64);
+    assert!(completion >= 3 * crate::common::mock_llm::REPORT_TOKENS.1 as i64);
 }
 
 /// Ends an interview whose only answer is `answer`, with a model report rating it 5.

@@ -2,9 +2,8 @@
 //! interview through any server function or page; each answers 404 exactly as for a missing
 //! interview. The first still can.
 
-mod common;
-
-use common::*;
+use crate::common::*;
+use app::api::AppError;
 use reqwest::{Client, StatusCode};
 
 /// Ada's interview, made through the setup server function as the hydrated form does.
@@ -37,8 +36,6 @@ fn touching(id: &str) -> Vec<(&'static str, Vec<(String, String)>)> {
             .collect()
     };
     vec![
-        ("my_interview", a(&[("interview_id", id)])),
-        ("interview_messages", a(&[("interview_id", id)])),
         ("cancel_interview", a(&[("interview_id", id)])),
         ("interview_live", a(&[("interview_id", id)])),
         ("take_turn", a(&[("interview_id", id), ("action", "start")])),
@@ -51,7 +48,6 @@ fn touching(id: &str) -> Vec<(&'static str, Vec<(String, String)>)> {
             ]),
         ),
         ("regenerate_report", a(&[("interview_id", id)])),
-        ("delete_interview", a(&[("interview_id", id)])),
     ]
 }
 
@@ -119,7 +115,7 @@ async fn another_users_interview_is_not_found_everywhere() {
     );
 
     // Nothing Bob tried changed anything.
-    let (status, body) = call(&s, &ada, "my_interview", &[("interview_id", &interview.id)]).await;
+    let (status, body) = get_interview(&s, &ada, &interview.id).await;
     assert_eq!(status, StatusCode::OK);
     let after: app::model::Interview = serde_json::from_str(&body).unwrap();
     assert_eq!(serde_json::to_string(&after).unwrap(), before);
@@ -159,8 +155,8 @@ async fn the_owner_can_do_all_of_it() {
             wait_idle(&s, &ada, &interview.id).await;
         }
     }
-    let (status, _) = call(&s, &ada, "my_interview", &[("interview_id", &interview.id)]).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "deleted at the end");
+    let (status, _) = get_interview(&s, &ada, &interview.id).await;
+    assert_eq!(status, StatusCode::OK, "still there: nothing above deletes");
 }
 
 #[tokio::test]
@@ -173,7 +169,11 @@ async fn signed_out_callers_get_401() {
     for (name, args) in touching(&interview.id) {
         let (status, body) = call_owned(&s, &stranger, name, &args).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{name}");
-        assert!(body.contains(app::api::NOT_SIGNED_IN), "{name}: {body}");
+        assert_eq!(
+            serde_json::from_str::<AppError>(&body).ok(),
+            Some(AppError::Unauthorized),
+            "{name}: {body}"
+        );
     }
     let (status, _) = call(&s, &stranger, "my_interviews", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -200,7 +200,7 @@ async fn malformed_arguments_are_400_and_invalid_ones_422() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let (status, body) = call(&s, &ada, "my_interview", &[]).await;
+    let (status, body) = call(&s, &ada, "interview_live", &[]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("interview_id"), "names the field: {body}");
     let interview = adas_interview(&s, &ada).await;
@@ -208,7 +208,11 @@ async fn malformed_arguments_are_400_and_invalid_ones_422() {
     let (status, body) = turn(&s, &ada, &interview.id, "answer", Some("   ")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("Write an answer first"), "{body}");
-    let (status, body) = call(&s, &ada, "my_interview", &[("interview_id", "nope")]).await;
+    let (status, body) = call(&s, &ada, "interview_live", &[("interview_id", "nope")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    assert!(body.contains("interview nope not found"), "{body}");
+    assert_eq!(
+        serde_json::from_str::<AppError>(&body).ok(),
+        Some(AppError::not_found("interview nope")),
+        "{body}"
+    );
 }

@@ -1,10 +1,8 @@
 //! The setup form over real HTTP: the no-JS post and the server function apply the same rules,
 //! store nothing on bad input, and store the chosen question count and difficulty.
 
-mod common;
-
+use crate::common::*;
 use app::api::SetupOutcome;
-use common::*;
 use reqwest::StatusCode;
 
 fn count_interviews(s: &TestServer) -> i64 {
@@ -35,7 +33,7 @@ async fn the_form_post_creates_an_interview_and_goes_to_it() {
         .strip_prefix("/interviews/")
         .expect("goes to the interview")
         .to_owned();
-    let (status, body) = call(&s, &c, "my_interview", &[("interview_id", &id)]).await;
+    let (status, body) = get_interview(&s, &c, &id).await;
     assert_eq!(status, StatusCode::OK);
     let interview: app::model::Interview = serde_json::from_str(&body).unwrap();
     assert_eq!(interview.title.as_deref(), Some("Final round"));
@@ -218,7 +216,7 @@ async fn type_and_skills_can_be_changed_afterwards_by_the_owner_only() {
         let s = &s;
         let id = id.clone();
         async move {
-            let (_, body) = call(s, &c, "my_interview", &[("interview_id", &id)]).await;
+            let (_, body) = get_interview(s, &c, &id).await;
             serde_json::from_str::<app::model::Interview>(&body).unwrap()
         }
     };
