@@ -136,7 +136,7 @@ pub async fn register_with<T: Send + 'static>(
     username: &str,
     email: &str,
     password: &str,
-    also: impl FnOnce(&rusqlite::Connection, &User) -> Result<T, StoreError> + Send + 'static,
+    also: impl FnOnce(&store::Connection, &User) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<(User, T), AuthError> {
     let username = validate::username(username)?;
     let email = validate::email(email)?;
@@ -145,26 +145,24 @@ pub async fn register_with<T: Send + 'static>(
     let hash = HASHING
         .run(move || password_auth::generate_hash(password))
         .await?;
-    db.write(move |c| {
-        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    db.transaction(move |tx| {
         let mut user = NewUser {
             username: &username,
             email: email.as_deref(),
             hashed_password: Some(&hash),
         };
-        let created = match store::create_user(&tx, &user) {
+        let created = match store::create_user(tx, &user) {
             // An email that already has an account is not kept, and not mentioned either: the
             // answer must not tell anyone which addresses have accounts here.
             Err(StoreError::Duplicate {
                 entity: "email", ..
             }) => {
                 user.email = None;
-                store::create_user(&tx, &user)
+                store::create_user(tx, &user)
             }
             other => other,
         }?;
-        let more = also(&tx, &created)?;
-        tx.commit()?;
+        let more = also(tx, &created)?;
         Ok((created, more))
     })
     .await

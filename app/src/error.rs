@@ -109,7 +109,7 @@ impl From<crate::store::StoreError> for AppError {
             }
             StoreError::Invalid(m) => AppError::Invalid(m),
             StoreError::Busy => AppError::Busy,
-            // Already logged where it arose (`StoreError::from(rusqlite::Error)`).
+            // Already logged where it arose, in the store.
             StoreError::Internal(_) => AppError::Internal,
         }
     }

@@ -27,8 +27,17 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server. Only a page with an island
+/// (`pages::has_islands`) loads the script and the wasm; the others are complete as HTML.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let path = use_context::<axum::http::request::Parts>()
+        .map(|p| p.uri.path().to_owned())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let path = String::new();
+    let scripts = pages::has_islands(&path)
+        .then(|| view! { <HydrationScripts options=options.clone() islands=true /> });
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -40,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 // The stylesheet's hashed name is known only on the server, so it is linked here.
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                {scripts}
                 <MetaTags />
             </head>
             <body>
@@ -91,5 +100,5 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

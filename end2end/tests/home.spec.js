@@ -1,5 +1,7 @@
-// The first page: types and skills from the database, rendered on the server and hydrated.
+// The first page: types and skills from the database, rendered on the server; choosing a type
+// is a plain GET form, so the page loads no script at all.
 const { test, expect } = require('@playwright/test');
+const { register, uniqueName } = require('./helpers');
 
 /** Fails the test on any error the page logs or throws (hydration panics land here). */
 function watchErrors(page) {
@@ -18,14 +20,20 @@ test('server HTML lists the types and skills before any script runs', async ({ b
   expect(response.status()).toBe(200);
   await expect(page.locator('.type-name')).toHaveText(['Behavioral', 'Product Sense', 'System Design', 'Technical']);
   await expect(page.locator('.skill')).toHaveCount(17);
-  await expect(page.locator('[data-hydrated]')).toHaveAttribute('data-hydrated', 'false');
+  // Choosing a type works without JavaScript.
+  await page.getByRole('button', { name: /^Technical/ }).click();
+  await expect(page).toHaveURL(/\?type=\d+#types$/);
+  await expect(page.locator('.skill.suggested')).toHaveCount(4);
   await context.close();
 });
 
-test('the page hydrates and choosing a type highlights its suggested skills', async ({ page }) => {
+test('choosing a type highlights its suggested skills, and the page loads no script', async ({ page }) => {
   const errors = watchErrors(page);
+  const scripts = [];
+  page.on('request', (r) => /\.(js|wasm)$/.test(new URL(r.url()).pathname) && scripts.push(r.url()));
   await page.goto('/');
-  await expect(page.locator('[data-hydrated]')).toHaveAttribute('data-hydrated', 'true');
+  // No module to load (inline data Leptos writes for resources may remain).
+  await expect(page.locator('script[type=module], script[src], link[rel=modulepreload]')).toHaveCount(0);
 
   await page.getByRole('button', { name: /^Technical/ }).click();
   await expect(page.getByRole('button', { name: /^Technical/ })).toHaveAttribute('aria-pressed', 'true');
@@ -43,24 +51,28 @@ test('the page hydrates and choosing a type highlights its suggested skills', as
   await page.getByRole('button', { name: /^Behavioral/ }).click();
   await expect(suggested).toHaveCount(0);
   expect(errors).toEqual([]);
+  expect(scripts).toEqual([]);
 });
 
-test('an unknown address answers 404 with a page that says so, and it hydrates', async ({ page }) => {
+test('an unknown address answers 404 with a page that says so, and its scripts run', async ({ page }) => {
+  // Under /interviews/, where pages hold islands, so the 404 page loads the script too.
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  const response = await page.goto('/no/such/page');
+  const wasm = page.waitForResponse((r) => /\/pkg\/[^/]+\.wasm$/.test(r.url()));
+  const response = await page.goto('/interviews/no/such/page');
   expect(response.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
-  // Its inline hydration script carries the CSP nonce, so the page comes alive.
-  await expect(page.locator('section.not-found')).toHaveAttribute('data-hydrated', 'true');
+  // Its inline script carries the CSP nonce, so it runs: it loads the app's wasm (which finds
+  // no island to hydrate on this page).
+  expect((await wasm).ok()).toBe(true);
   // The browser reports the document's own 404; nothing else may fail.
   expect(errors.filter((e) => !e.includes('status of 404'))).toEqual([]);
 });
 
 test('a reload takes the site files from the browser cache, not the server', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.locator('.home')).toHaveAttribute('data-hydrated', 'true');
+  await register(page, { name: uniqueName('cache'), next: '/interviews/new' });
+  await expect(page.locator('form.setup')).toHaveAttribute('data-hydrated', 'true');
   // Chromium's own view of each response: from its disk or memory cache, or a 304.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
@@ -72,7 +84,7 @@ test('a reload takes the site files from the browser cache, not the server', asy
     if (path.startsWith('/pkg/')) seen.set(path, { id: e.requestId, r: e.response });
   });
   await page.reload();
-  await expect(page.locator('.home')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('form.setup')).toHaveAttribute('data-hydrated', 'true');
   // The stylesheet, the script and the wasm bundle, by their hashed names.
   const paths = [...seen.keys()];
   for (const ext of ['css', 'js', 'wasm']) {

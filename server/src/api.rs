@@ -285,12 +285,7 @@ async fn owned<T: Send + 'static>(
     id: String,
     f: impl FnOnce(&mut store::Connection, &str) -> store::Result<T> + Send + 'static,
 ) -> ApiResult<T> {
-    Ok(s.db
-        .write(move |c| {
-            store::ensure_owner(c, &user.id, &id)?;
-            f(c, &id)
-        })
-        .await?)
+    Ok(s.db.write_owned(&user.id, &id, f).await?)
 }
 
 /// One interview with its type and skills.

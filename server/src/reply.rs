@@ -29,14 +29,7 @@ pub async fn follow(
         Ok(None) => return ApiError::from(AppError::Unauthorized).into_response(),
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let owner = {
-        let id = id.clone();
-        state
-            .db
-            .read(move |c| app::store::ensure_owner(c, &user.id, &id))
-            .await
-    };
-    if let Err(e) = owner {
+    if let Err(e) = state.db.read_owned(&user.id, &id, |_, _| Ok(())).await {
         return ApiError::from(e).into_response();
     }
     match state.live.follow(&id) {

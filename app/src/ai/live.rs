@@ -189,26 +189,24 @@ impl Live {
         let decided = self
             .inner
             .db
-            .write(move |c| {
-                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            .transaction(move |tx| {
                 if let Some(k) = &turn_key
-                    && store::turn_taken(&tx, &id, k)?
+                    && store::turn_taken(tx, &id, k)?
                 {
                     return Ok(None);
                 }
-                let state = store::turn_state(&tx, &id)?;
-                let loaded = load_turn(&tx, state, action)?;
+                let state = store::turn_state(tx, &id)?;
+                let loaded = load_turn(tx, state, action)?;
                 let decision = turn::decide(&loaded, action, text)?;
                 let state = &loaded.state;
                 let used = state.usage;
                 let pending = store::insert_pending_turn(
-                    &tx,
+                    tx,
                     &id,
                     &state.user_id,
                     decision.candidate_text.as_deref(),
                     turn_key.as_deref(),
                 )?;
-                tx.commit()?;
                 Ok(Some((decision, pending, used)))
             })
             .await?;
@@ -505,7 +503,7 @@ pub fn candidates_per_skill(question_count: u8, skills: usize) -> usize {
 /// Reads what a turn is decided from, beyond the interview's state: the pool and recent
 /// questions for a start, and the next planned question otherwise.
 pub fn load_turn(
-    conn: &rusqlite::Connection,
+    conn: &store::Connection,
     state: TurnState,
     action: TurnAction,
 ) -> Result<Loaded, StoreError> {

@@ -42,28 +42,18 @@ pub(crate) async fn require_user() -> Result<crate::model::User, AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) async fn with_owned_interview<T: Send + 'static>(
     interview_id: String,
-    f: impl FnOnce(&mut rusqlite::Connection, &str) -> crate::store::Result<T> + Send + 'static,
+    f: impl FnOnce(&mut crate::store::Connection, &str) -> crate::store::Result<T> + Send + 'static,
 ) -> Result<T, AppError> {
     let user = require_user().await?;
-    Ok(db()?
-        .write(move |c| {
-            crate::store::ensure_owner(c, &user.id, &interview_id)?;
-            f(c, &interview_id)
-        })
-        .await?)
+    Ok(db()?.write_owned(&user.id, &interview_id, f).await?)
 }
 
 /// Reads an interview the signed-in user owns; anyone else's is 404.
 #[cfg(feature = "ssr")]
 pub(crate) async fn read_owned_interview<T: Send + 'static>(
     interview_id: String,
-    f: impl FnOnce(&rusqlite::Connection, &str) -> crate::store::Result<T> + Send + 'static,
+    f: impl FnOnce(&crate::store::Connection, &str) -> crate::store::Result<T> + Send + 'static,
 ) -> Result<T, AppError> {
     let user = require_user().await?;
-    Ok(db()?
-        .read(move |c| {
-            crate::store::ensure_owner(c, &user.id, &interview_id)?;
-            f(c, &interview_id)
-        })
-        .await?)
+    Ok(db()?.read_owned(&user.id, &interview_id, f).await?)
 }

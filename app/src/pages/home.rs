@@ -1,19 +1,25 @@
 //! The first page: the interview types and skills from the database. Choosing a type
-//! highlights the skills it suggests (the setup page grows from this).
+//! highlights the skills it suggests (the setup page grows from this). Server-rendered only:
+//! the page loads no script.
 
-use super::{ErrorNote, hydrated_signal};
+use super::ErrorNote;
 use crate::api::{list_interview_types, list_skills, list_suggested_skills};
 use crate::model::{InterviewType, Skill};
+use crate::selection::suggested_first;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let hydrated = hydrated_signal();
+    // The chosen type is in the URL (`/?type=1`): the type buttons submit a plain GET form, so
+    // the page needs no script, and a chosen type can be bookmarked.
+    let query = use_query_map();
+    let chosen =
+        Memo::new(move |_| query.with(|q| q.get("type").and_then(|t| t.parse::<i64>().ok())));
     let types = Resource::new(|| (), |_| list_interview_types());
     let skills = Resource::new(|| (), |_| list_skills());
-    let chosen_type = RwSignal::new(None::<i64>);
     let suggested = Resource::new(
-        move || chosen_type.get(),
+        move || chosen.get(),
         |type_id| async move {
             match type_id {
                 Some(id) => list_suggested_skills(id).await,
@@ -21,18 +27,8 @@ pub fn HomePage() -> impl IntoView {
             }
         },
     );
-    // Derived, not a Memo: it is then read inside the <Suspense>/<Transition> that shows it, as
-    // Leptos requires for resources during hydration.
-    let suggested_ids = Signal::derive(move || {
-        suggested
-            .get()
-            .and_then(Result::ok)
-            .map(|skills| skills.iter().map(|s| s.id).collect::<Vec<_>>())
-            .unwrap_or_default()
-    });
-
     view! {
-        <div class="home" data-hydrated=move || hydrated.get().to_string()>
+        <div class="home">
             <section class="hero">
                 <h1>"Practise the interview before it counts."</h1>
                 <p class="lead">
@@ -42,102 +38,98 @@ pub fn HomePage() -> impl IntoView {
                 </p>
                 <p><a class="button" href="/interviews/new">"Set up an interview"</a></p>
             </section>
-
-            <section class="panel" aria-labelledby="types-heading">
-                <h2 id="types-heading">"Interview types"</h2>
-                <p class="hint">"Choose a type to see the skills it suggests."</p>
-                <Suspense fallback=|| view! { <p class="loading">"Loading interview types…"</p> }>
-                    {move || types.get().map(|result| match result {
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                        Ok(list) if list.is_empty() => {
-                            view! { <p class="empty">"No interview types have been set up yet."</p> }.into_any()
+            <Suspense fallback=|| view! { <p class="loading">"Loading interview types and skills…"</p> }>
+                {move || Suspend::new(async move {
+                    match (types.await, skills.await, suggested.await) {
+                        (Ok(types), Ok(skills), Ok(suggested)) => {
+                            let suggested: Vec<i64> = suggested.iter().map(|s| s.id).collect();
+                            view! { <Catalogue types skills chosen=chosen.get_untracked() suggested /> }.into_any()
                         }
-                        Ok(list) => view! { <TypeList types=list chosen=chosen_type /> }.into_any(),
-                    })}
-                </Suspense>
-            </section>
-
-            <section class="panel" aria-labelledby="skills-heading">
-                <h2 id="skills-heading">"Skills"</h2>
-                <p class="hint" aria-live="polite">
-                    <Transition fallback=|| "Every skill in the question bank.">
-                        {move || match suggested.get() {
-                            Some(Err(e)) => e.to_string(),
-                            _ if chosen_type.get().is_none() => "Every skill in the question bank.".to_owned(),
-                            _ => format!("{} suggested for this type, listed first.", suggested_ids.get().len()),
-                        }}
-                    </Transition>
-                </p>
-                <Suspense fallback=|| view! { <p class="loading">"Loading skills…"</p> }>
-                    {move || skills.get().map(|result| match result {
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                        Ok(list) if list.is_empty() => {
-                            view! { <p class="empty">"No skills have been set up yet."</p> }.into_any()
-                        }
-                        Ok(list) => view! { <SkillList skills=list suggested=suggested_ids /> }.into_any(),
-                    })}
-                </Suspense>
-            </section>
+                        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </div>
     }
 }
 
 #[component]
-fn TypeList(types: Vec<InterviewType>, chosen: RwSignal<Option<i64>>) -> impl IntoView {
+fn Catalogue(
+    types: Vec<InterviewType>,
+    skills: Vec<Skill>,
+    chosen: Option<i64>,
+    suggested: Vec<i64>,
+) -> impl IntoView {
+    let summary = match chosen {
+        None => "Every skill in the question bank.".to_owned(),
+        Some(_) => format!("{} suggested for this type, listed first.", suggested.len()),
+    };
     view! {
-        <ul class="type-list">
-            {types
-                .into_iter()
-                .map(|t| {
-                    let id = t.id;
-                    view! {
-                        <li>
-                            <button
-                                type="button"
-                                class="type-card"
-                                aria-pressed=move || (chosen.get() == Some(id)).to_string()
-                                on:click=move |_| {
-                                    chosen.update(|c| *c = if *c == Some(id) { None } else { Some(id) })
-                                }
-                            >
-                                <span class="type-name">{t.name}</span>
-                                <span class="type-description">{t.description.unwrap_or_default()}</span>
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
+        <section class="panel" aria-labelledby="types-heading" id="types">
+            <h2 id="types-heading">"Interview types"</h2>
+            <p class="hint">"Choose a type to see the skills it suggests."</p>
+            {if types.is_empty() {
+                view! { <p class="empty">"No interview types have been set up yet."</p> }.into_any()
+            } else {
+                view! { <TypeList types chosen /> }.into_any()
+            }}
+        </section>
+
+        <section class="panel" aria-labelledby="skills-heading">
+            <h2 id="skills-heading">"Skills"</h2>
+            <p class="hint" role="status">{summary}</p>
+            {if skills.is_empty() {
+                view! { <p class="empty">"No skills have been set up yet."</p> }.into_any()
+            } else {
+                view! { <SkillList skills suggested /> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Each type is a submit button of a GET form: choosing one loads `/?type=N`; choosing the
+/// chosen one again clears the choice.
+#[component]
+fn TypeList(types: Vec<InterviewType>, chosen: Option<i64>) -> impl IntoView {
+    view! {
+        <form method="get" action="/#types">
+            <ul class="type-list">
+                {types
+                    .into_iter()
+                    .map(|t| {
+                        let pressed = chosen == Some(t.id);
+                        let value = if pressed { String::new() } else { t.id.to_string() };
+                        view! {
+                            <li>
+                                <button type="submit" name="type" value=value class="type-card"
+                                    aria-pressed=pressed.to_string()>
+                                    <span class="type-name">{t.name}</span>
+                                    <span class="type-description">{t.description.unwrap_or_default()}</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </form>
     }
 }
 
 #[component]
-fn SkillList(skills: Vec<Skill>, suggested: Signal<Vec<i64>>) -> impl IntoView {
-    // Suggested skills first, each group keeping the store's name order.
-    let ordered = move || {
-        let ids = suggested.get();
-        let mut list = skills.clone();
-        list.sort_by_key(|s| !ids.contains(&s.id));
-        list
-    };
+fn SkillList(skills: Vec<Skill>, suggested: Vec<i64>) -> impl IntoView {
     view! {
         <ul class="skill-list">
-            <For each=ordered key=|s| s.id let:skill>
-                {
-                    let id = skill.id;
-                    let name = skill.name.clone();
-                    let is_suggested = move || suggested.get().contains(&id);
-                    view! {
-                        <li class="skill" class:suggested=is_suggested data-skill=name>
-                            <span class="skill-name">{skill.name}</span>
-                            <Show when=is_suggested>
-                                <span class="badge">"Suggested"</span>
-                            </Show>
-                            <span class="skill-description">{skill.description.unwrap_or_default()}</span>
-                        </li>
-                    }
+            {suggested_first(&skills, |s| s.id, &suggested).into_iter().map(|skill| {
+                let is_suggested = suggested.contains(&skill.id);
+                let name = skill.name.clone();
+                view! {
+                    <li class="skill" class:suggested=is_suggested data-skill=name>
+                        <span class="skill-name">{skill.name}</span>
+                        {is_suggested.then(|| view! { <span class="badge">"Suggested"</span> })}
+                        <span class="skill-description">{skill.description.unwrap_or_default()}</span>
+                    </li>
                 }
-            </For>
+            }).collect_view()}
         </ul>
     }
 }

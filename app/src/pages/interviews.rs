@@ -9,7 +9,6 @@ use crate::model::{
 };
 use crate::validate::SetupError;
 use leptos::prelude::*;
-use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -88,7 +87,10 @@ fn Filters(
 ) -> impl IntoView {
     let chosen_skills = move || filter.with(|f| f.skill_ids.len());
     view! {
-        <Form method="GET" action="/interviews" attr:class="filters" attr:role="search" attr:aria-label="Filter interviews">
+        <FollowsUrl>
+        // `autocomplete="off"`: a reload or Back must not bring back edits that were never
+        // applied; the form shows the filters of the URL.
+        <form method="get" action="/interviews" class="filters" role="search" aria-label="Filter interviews" autocomplete="off">
             <div class="filter-row">
                 <div class="stack">
                     <label for="filter-q">"Title"</label>
@@ -150,8 +152,35 @@ fn Filters(
                 <button type="submit" class="primary">"Apply filters"</button>
                 <a href="/interviews">"Clear"</a>
             </div>
-        </Form>
+        </form>
+        </FollowsUrl>
     }
+}
+
+/// Back and Forward may show a page as it was left (the browser's page cache), with filter
+/// edits that were never applied; this puts the form back to what its URL says.
+#[island]
+fn FollowsUrl(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::pageshow, |ev| {
+            if !ev.persisted() {
+                return;
+            }
+            let form = document()
+                .query_selector("form.filters")
+                .ok()
+                .flatten()
+                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
+            if let Some(form) = form {
+                // Back to the values the server rendered from the URL.
+                form.reset();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    children()
 }
 
 #[component]
@@ -252,22 +281,48 @@ fn InterviewDetail(
 ) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the interview…"</p> }>
-            {move || interview.get().map(|r| match r {
-                    Ok(None) => ().into_any(),
-                    Ok(Some(live)) => view! { <InterviewView live catalog /> }.into_any(),
-                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+            {move || Suspend::new(async move {
+                match (interview.await, catalog.await) {
+                    (Ok(None), _) => ().into_any(),
+                    (Ok(Some(live)), Ok((types, skills))) => {
+                        // What the edit form's plain post brought back.
+                        let query = use_query_map().get_untracked();
+                        let edit_errors: Vec<String> = query
+                            .get("edit_errors")
+                            .unwrap_or_default()
+                            .split(',')
+                            .filter(|c| SetupError::from_code(c).is_some())
+                            .map(str::to_owned)
+                            .collect();
+                        let saved = query.get("saved").is_some();
+                        view! { <InterviewView live types skills edit_errors saved /> }.into_any()
+                    }
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
+                }
             })}
         </Suspense>
     }
 }
 
-#[component]
-fn InterviewView(live: LiveInterview, catalog: Catalog) -> impl IntoView {
+/// The interview, hydrated on its own (an island): its header follows the conversation, and
+/// the edit form shows until the interview starts.
+#[island]
+fn InterviewView(
+    live: LiveInterview,
+    types: Vec<InterviewType>,
+    skills: Vec<Skill>,
+    edit_errors: Vec<String>,
+    saved: bool,
+) -> impl IntoView {
     let i = live.interview.clone();
     let interviewer = live.interviewer.name.clone();
     // The interview as the conversation moves it on (status, progress, report).
     let state = RwSignal::new(live);
     let editable = i.clone();
+    let errors: Vec<SetupError> = edit_errors
+        .iter()
+        .filter_map(|c| SetupError::from_code(c))
+        .collect();
     view! {
         <section class="panel">
             <h1>{i.display_title()}</h1>
@@ -290,7 +345,10 @@ fn InterviewView(live: LiveInterview, catalog: Catalog) -> impl IntoView {
         // Type and skills change only before the start: the questions are chosen from the
         // skills, and the report rates them.
         {move || (state.with(|s| s.interview.status) == InterviewStatus::Pending).then(|| {
-            view! { <EditTypeAndSkills interview=editable.clone() catalog /> }
+            view! {
+                <EditTypeAndSkills interview=editable.clone() types=types.clone()
+                    skills=skills.clone() errors=errors.clone() saved />
+            }
         })}
     }
 }
@@ -298,21 +356,18 @@ fn InterviewView(live: LiveInterview, catalog: Catalog) -> impl IntoView {
 /// Changes the type and skills after setting up, until the interview starts. A plain form
 /// post, so it works the same with or without JavaScript.
 #[component]
-fn EditTypeAndSkills(interview: Interview, catalog: Catalog) -> impl IntoView {
-    let query = use_query_map().get_untracked();
-    let errors: Vec<SetupError> = query
-        .get("edit_errors")
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(SetupError::from_code)
-        .collect();
-    let saved = query.get("saved").is_some();
+fn EditTypeAndSkills(
+    interview: Interview,
+    types: Vec<InterviewType>,
+    skills: Vec<Skill>,
+    errors: Vec<SetupError>,
+    saved: bool,
+) -> impl IntoView {
     let current_type = interview.interview_type.as_ref().map(|t| t.id);
     let current_skills: Vec<i64> = interview.skills.iter().map(|s| s.id).collect();
     let action = format!("/interviews/{}/edit", interview.id);
     let open = !errors.is_empty();
-    // Errors are plain data, re-rendered wherever the form renders (a view is not Clone).
-    let error_for = move |field: &'static str| {
+    let error_for = |field: &'static str| {
         errors.iter().find(|e| e.field() == field).map(|e| {
             view! { <p class="field-error" id=format!("edit-{field}-error") role="alert">{e.to_string()}</p> }
         })
@@ -321,39 +376,32 @@ fn EditTypeAndSkills(interview: Interview, catalog: Catalog) -> impl IntoView {
         {saved.then(|| view! { <p class="notice" role="status">"Your changes are saved."</p> })}
         <details class="panel edit" open=open>
             <summary>"Change type or skills"</summary>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || catalog.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                    Ok((types, skills)) => view! {
-                        <form method="post" action=action.clone() class="stack">
-                            <label for="edit-type">"Interview type"</label>
-                            <select id="edit-type" name="interview_type_id">
-                                <option value="" selected=current_type.is_none()>"Choose a type…"</option>
-                                {types.into_iter().map(|t| view! {
-                                    <option value=t.id.to_string() selected=current_type == Some(t.id)>{t.name}</option>
-                                }).collect_view()}
-                            </select>
-                            {error_for("interview_type_id")}
-                            <fieldset class="skills">
-                                <legend>"Skills"</legend>
-                                {error_for("skill_ids")}
-                                <ul class="checklist">
-                                    {skills.into_iter().map(|s| view! {
-                                        <li>
-                                            <label>
-                                                <input type="checkbox" name="skill_ids" value=s.id.to_string()
-                                                    checked=current_skills.contains(&s.id) />
-                                                <span class="skill-name">{s.name}</span>
-                                            </label>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            </fieldset>
-                            <button type="submit" class="primary">"Save changes"</button>
-                        </form>
-                    }.into_any(),
-                })}
-            </Suspense>
+            <form method="post" action=action class="stack">
+                <label for="edit-type">"Interview type"</label>
+                <select id="edit-type" name="interview_type_id">
+                    <option value="" selected=current_type.is_none()>"Choose a type…"</option>
+                    {types.into_iter().map(|t| view! {
+                        <option value=t.id.to_string() selected=current_type == Some(t.id)>{t.name}</option>
+                    }).collect_view()}
+                </select>
+                {error_for("interview_type_id")}
+                <fieldset class="skills">
+                    <legend>"Skills"</legend>
+                    {error_for("skill_ids")}
+                    <ul class="checklist">
+                        {skills.into_iter().map(|s| view! {
+                            <li>
+                                <label>
+                                    <input type="checkbox" name="skill_ids" value=s.id.to_string()
+                                        checked=current_skills.contains(&s.id) />
+                                    <span class="skill-name">{s.name}</span>
+                                </label>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </fieldset>
+                <button type="submit" class="primary">"Save changes"</button>
+            </form>
         </details>
     }
 }

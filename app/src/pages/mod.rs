@@ -130,9 +130,8 @@ fn set_page_status(status: u16) {
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_page_status(404);
-    let hydrated = hydrated_signal();
     view! {
-        <section class="panel not-found" data-hydrated=move || hydrated.get().to_string()>
+        <section class="panel not-found">
             <h1>"Not found"</h1>
             <p>"There is nothing at this address. "<a href="/">"Back to the start"</a></p>
         </section>
@@ -148,6 +147,23 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     }
     set_page_status(error.status());
     view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
+}
+
+/// Whether the page at `path` holds an island (a part that hydrates): the history's filter
+/// form, the setup form and the interview. Every other page is server-rendered HTML and loads
+/// no script. Keep in step with the `#[island]`s under `pages/`.
+pub fn has_islands(path: &str) -> bool {
+    path == "/interviews" || path.starts_with("/interviews/")
+}
+
+/// Loads `path` as a new page (islands have no client-side router).
+pub fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
 }
 
 /// Becomes `true` once the page has hydrated (effects run only in the browser). Rendered as

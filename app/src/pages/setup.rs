@@ -14,7 +14,7 @@ use crate::selection::{Selection, matches_search, suggested_first};
 use crate::validate::{self, MAX_SKILLS, MAX_TITLE_CHARS, SetupError, SetupInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
@@ -36,7 +36,11 @@ fn SetupLoader(catalog: Catalog) -> impl IntoView {
             <h1>"Set up an interview"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading interview types and skills…"</p> }>
                 {move || catalog.get().map(|r| match r {
-                    Ok((types, skills)) => view! { <SetupForm types skills /> }.into_any(),
+                    Ok((types, skills)) => {
+                        let (initial, errors) = initial_from_query();
+                        let errors = errors.iter().map(|e| e.code().to_owned()).collect();
+                        view! { <SetupForm types skills initial errors /> }.into_any()
+                    }
                     Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                 })}
             </Suspense>
@@ -68,10 +72,20 @@ fn initial_from_query() -> (SetupInput, Vec<SetupError>) {
     (input, errors)
 }
 
-#[component]
-fn SetupForm(types: Vec<InterviewType>, skills: Vec<Skill>) -> impl IntoView {
+/// The form, hydrated on its own (an island): `initial` and the error codes in `errors` are
+/// what a submission without JavaScript brought back.
+#[island]
+fn SetupForm(
+    types: Vec<InterviewType>,
+    skills: Vec<Skill>,
+    initial: SetupInput,
+    errors: Vec<String>,
+) -> impl IntoView {
     let hydrated = hydrated_signal();
-    let (initial, initial_errors) = initial_from_query();
+    let initial_errors: Vec<SetupError> = errors
+        .iter()
+        .filter_map(|c| SetupError::from_code(c))
+        .collect();
     let title = RwSignal::new(initial.title.clone());
     let type_id = RwSignal::new(initial.interview_type_id);
     let selection = RwSignal::new(Selection {
@@ -128,7 +142,6 @@ fn SetupForm(types: Vec<InterviewType>, skills: Vec<Skill>) -> impl IntoView {
         move || errors.get().iter().any(|e| e.field() == field).to_string()
     };
 
-    let navigate = use_navigate();
     let on_submit = {
         let (type_ids, skill_ids) = (type_ids.clone(), skill_ids.clone());
         move |ev: leptos::ev::SubmitEvent| {
@@ -148,11 +161,10 @@ fn SetupForm(types: Vec<InterviewType>, skills: Vec<Skill>) -> impl IntoView {
             }
             errors.set(Vec::new());
             submitting.set(true);
-            let navigate = navigate.clone();
             spawn_local(async move {
                 match setup_interview(input).await {
                     Ok(SetupOutcome::Saved(interview)) => {
-                        navigate(&format!("/interviews/{}", interview.id), Default::default())
+                        super::go_to(&format!("/interviews/{}", interview.id))
                     }
                     Ok(SetupOutcome::Invalid(codes)) => errors.set(
                         codes

@@ -24,7 +24,7 @@ pub use users::*;
 
 use include_dir::{Dir, include_dir};
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{ErrorCode, OpenFlags};
+use rusqlite::{ErrorCode, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -202,6 +202,52 @@ impl Db {
         let out = f(&snapshot)?;
         snapshot.commit()?;
         Ok(out)
+    }
+
+    /// Runs `f` as one unit of work: inside a transaction begun `IMMEDIATE` on the writer,
+    /// committed when `f` succeeds and rolled back when it fails, so what `f` reads cannot
+    /// change under it and what it writes lands whole or not at all.
+    pub async fn transaction<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Reads from an interview `user_id` owns, in one snapshot; anyone else's is `NotFound`,
+    /// exactly as a missing one.
+    pub async fn read_owned<T, F>(&self, user_id: &str, interview_id: &str, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &str) -> Result<T> + Send + 'static,
+    {
+        let (user_id, interview_id) = (user_id.to_owned(), interview_id.to_owned());
+        self.read(move |c| {
+            ensure_owner(c, &user_id, &interview_id)?;
+            f(c, &interview_id)
+        })
+        .await
+    }
+
+    /// Runs `f` on the writer for an interview `user_id` owns; anyone else's is `NotFound`.
+    pub async fn write_owned<T, F>(&self, user_id: &str, interview_id: &str, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection, &str) -> Result<T> + Send + 'static,
+    {
+        let (user_id, interview_id) = (user_id.to_owned(), interview_id.to_owned());
+        self.write(move |c| {
+            ensure_owner(c, &user_id, &interview_id)?;
+            f(c, &interview_id)
+        })
+        .await
     }
 
     /// Runs `f` with the writer connection on a blocking thread; writers queue for it.

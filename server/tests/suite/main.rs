@@ -15,6 +15,7 @@ mod history;
 mod hostile;
 mod http;
 mod interview;
+mod layering;
 mod local_model;
 mod model;
 mod ownership;
