@@ -273,6 +273,7 @@ mod tests {
 
 use crate::model::{DifficultySetting, QUESTION_COUNTS};
 
+/// The setup's limits; the store enforces the same ones (it re-exports these).
 pub const MAX_TITLE_CHARS: usize = 120;
 pub const MAX_SKILLS: usize = 10;
 
@@ -298,6 +299,69 @@ impl Default for SetupInput {
             difficulty: DifficultySetting::Mixed,
         }
     }
+}
+
+impl SetupInput {
+    /// Reads a setup from form or query pairs — the no-JavaScript form post, the redirect that
+    /// brings its values back, the page's query — with the same keys everywhere (checkbox
+    /// lists repeat `skill_ids`). A type or skill that is not a number is dropped and reported
+    /// as unknown, beside its field.
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> (SetupInput, Vec<SetupError>) {
+        let mut input = SetupInput::default();
+        let mut unreadable = Vec::new();
+        for (key, value) in pairs {
+            let value = value.as_ref().trim();
+            match key.as_ref() {
+                "title" => input.title = value.to_owned(),
+                "interview_type_id" if value.is_empty() => input.interview_type_id = None,
+                "interview_type_id" => match value.parse() {
+                    Ok(id) => input.interview_type_id = Some(id),
+                    Err(_) => unreadable.push(SetupError::TypeUnknown),
+                },
+                "skill_ids" => match value.parse() {
+                    Ok(id) => input.skill_ids.push(id),
+                    Err(_) => unreadable.push(SetupError::SkillUnknown),
+                },
+                "question_count" if value.is_empty() => {}
+                // Out of range or not a number: the rules report it.
+                "question_count" => input.question_count = value.parse().unwrap_or(0),
+                "difficulty" => {
+                    input.difficulty = value.parse().unwrap_or(DifficultySetting::Mixed)
+                }
+                _ => {}
+            }
+        }
+        unreadable.dedup();
+        (input, unreadable)
+    }
+
+    /// The pairs [`SetupInput::from_pairs`] reads back.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("title", self.title.clone())];
+        if let Some(id) = self.interview_type_id {
+            pairs.push(("interview_type_id", id.to_string()));
+        }
+        pairs.extend(
+            self.skill_ids
+                .iter()
+                .map(|id| ("skill_ids", id.to_string())),
+        );
+        pairs.push(("question_count", self.question_count.to_string()));
+        pairs.push(("difficulty", self.difficulty.as_str().to_owned()));
+        pairs
+    }
+}
+
+/// [`setup`]'s errors with what could not even be read put in place of the error for the
+/// same field (an unreadable type is unknown, not missing).
+pub fn with_unreadable(mut errors: Vec<SetupError>, unreadable: &[SetupError]) -> Vec<SetupError> {
+    for u in unreadable {
+        errors.retain(|e| e.field() != u.field());
+        errors.push(*u);
+    }
+    errors
 }
 
 /// Why a setup was refused; each belongs beside one field.
@@ -425,6 +489,37 @@ pub fn skill_choice(skill_ids: &[i64], known_skills: &[i64]) -> Option<SetupErro
 #[cfg(test)]
 mod setup_tests {
     use super::*;
+
+    #[test]
+    fn the_setup_codec_reads_back_what_it_writes() {
+        let input = SetupInput {
+            title: "Final round & co".into(),
+            interview_type_id: Some(2),
+            skill_ids: vec![3, 9, 1],
+            question_count: 8,
+            difficulty: DifficultySetting::Hard,
+        };
+        let encoded = serde_urlencoded::to_string(input.to_pairs()).unwrap();
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&encoded).unwrap();
+        assert_eq!(SetupInput::from_pairs(pairs), (input, vec![]));
+    }
+
+    #[test]
+    fn unreadable_ids_are_unknown_beside_their_field_not_sentinels() {
+        let (input, unreadable) = SetupInput::from_pairs([
+            ("title", "x"),
+            ("interview_type_id", "one"),
+            ("skill_ids", "2"),
+            ("skill_ids", "two"),
+        ]);
+        assert_eq!(input.interview_type_id, None);
+        assert_eq!(input.skill_ids, vec![2]);
+        let errors = with_unreadable(setup(&input, &[1], &[2]), &unreadable);
+        assert_eq!(
+            errors,
+            vec![SetupError::TypeUnknown, SetupError::SkillUnknown]
+        );
+    }
 
     fn input() -> SetupInput {
         SetupInput {

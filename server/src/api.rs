@@ -239,7 +239,7 @@ async fn create_interview(
         question_count: body.question_count.unwrap_or(DEFAULT_QUESTION_COUNT),
         difficulty: body.difficulty.unwrap_or(DifficultySetting::Mixed),
     };
-    match setup_interview_for(&s.db, user.id, input).await? {
+    match setup_interview_for(&s.db, user.id, input, Vec::new()).await? {
         SetupOutcome::Saved(interview) => Ok((StatusCode::CREATED, axum::Json(*interview))),
         SetupOutcome::Invalid(codes) => Err(invalid_setup(&codes)),
     }

@@ -4,44 +4,16 @@
 
 use crate::AppState;
 use app::api::{SetupOutcome, edit_interview_for, setup_interview_for};
-use app::model::{DEFAULT_QUESTION_COUNT, DifficultySetting};
-use app::validate::SetupInput;
+use app::validate::{SetupError, SetupInput};
 use axum::extract::Path;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-/// Reads the posted form. Checkbox lists repeat their key (`skill_ids=1&skill_ids=2`), which
-/// a struct-shaped form decoder cannot take, so the pairs are read in order.
-fn parse(body: &str) -> SetupInput {
+/// Reads the posted form (checkbox lists repeat their key, so the pairs are read in order).
+fn parse(body: &str) -> (SetupInput, Vec<SetupError>) {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap_or_default();
-    let one = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    SetupInput {
-        title: one("title"),
-        // A value that is not a number is an unknown type, which the rules report.
-        interview_type_id: match one("interview_type_id").as_str() {
-            "" => None,
-            v => Some(v.parse().unwrap_or(-1)),
-        },
-        skill_ids: pairs
-            .iter()
-            .filter(|(k, _)| k == "skill_ids")
-            .map(|(_, v)| v.trim().parse().unwrap_or(-1))
-            .collect(),
-        question_count: match one("question_count").as_str() {
-            "" => DEFAULT_QUESTION_COUNT,
-            v => v.parse().unwrap_or(0),
-        },
-        difficulty: one("difficulty")
-            .parse()
-            .unwrap_or(DifficultySetting::Mixed),
-    }
+    SetupInput::from_pairs(pairs)
 }
 
 pub async fn create(State(state): State<AppState>, session: Session, body: String) -> Response {
@@ -50,28 +22,17 @@ pub async fn create(State(state): State<AppState>, session: Session, body: Strin
         Ok(None) => return Redirect::to("/signin?next=%2Finterviews%2Fnew").into_response(),
         Err(e) => return internal(e),
     };
-    let input = parse(&body);
+    let (input, unreadable) = parse(&body);
     let back = input.clone();
-    match setup_interview_for(&state.db, user.id, input).await {
+    match setup_interview_for(&state.db, user.id, input, unreadable).await {
         Ok(SetupOutcome::Saved(interview)) => {
             Redirect::to(&format!("/interviews/{}", interview.id)).into_response()
         }
         Ok(SetupOutcome::Invalid(codes)) => {
-            let skills: Vec<String> = back.skill_ids.iter().map(i64::to_string).collect();
-            let query = serde_urlencoded::to_string([
-                ("errors", codes.join(",")),
-                ("title", back.title),
-                (
-                    "interview_type_id",
-                    back.interview_type_id
-                        .map(|t| t.to_string())
-                        .unwrap_or_default(),
-                ),
-                ("skills", skills.join(",")),
-                ("question_count", back.question_count.to_string()),
-                ("difficulty", back.difficulty.as_str().to_owned()),
-            ])
-            .unwrap_or_default();
+            // Back to the form with what was entered, in the form's own keys.
+            let mut pairs = back.to_pairs();
+            pairs.push(("errors", codes.join(",")));
+            let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
             Redirect::to(&format!("/interviews/new?{query}")).into_response()
         }
         Err(e) => internal(e),
@@ -94,13 +55,14 @@ pub async fn edit(
         }
         Err(e) => return internal(e),
     };
-    let input = parse(&body);
+    let (input, unreadable) = parse(&body);
     match edit_interview_for(
         &state.db,
         user.id,
         interview_id,
         input.interview_type_id,
         input.skill_ids,
+        unreadable,
     )
     .await
     {
@@ -121,12 +83,14 @@ fn internal(e: impl std::fmt::Display) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::model::DifficultySetting;
 
     #[test]
-    fn repeated_checkbox_keys_become_a_list_and_junk_becomes_a_reportable_value() {
-        let input = parse(
+    fn repeated_checkbox_keys_become_a_list_and_junk_is_reported_beside_its_field() {
+        let (input, unreadable) = parse(
             "title=+Loop+&interview_type_id=2&skill_ids=1&skill_ids=7&question_count=8&difficulty=hard",
         );
+        assert!(unreadable.is_empty());
         assert_eq!(input.title, "Loop");
         assert_eq!(input.interview_type_id, Some(2));
         assert_eq!(input.skill_ids, vec![1, 7]);
@@ -134,12 +98,16 @@ mod tests {
             (input.question_count, input.difficulty),
             (8, DifficultySetting::Hard)
         );
-        let junk =
+        let (junk, unreadable) =
             parse("interview_type_id=abc&skill_ids=x&question_count=lots&difficulty=extreme");
-        assert_eq!(junk.interview_type_id, Some(-1));
-        assert_eq!(junk.skill_ids, vec![-1]);
+        assert_eq!(
+            unreadable,
+            vec![SetupError::TypeUnknown, SetupError::SkillUnknown]
+        );
+        assert_eq!(junk.interview_type_id, None);
+        assert_eq!(junk.skill_ids, Vec::<i64>::new());
         assert_eq!(junk.question_count, 0);
         assert_eq!(junk.difficulty, DifficultySetting::Mixed);
-        assert_eq!(parse("").skill_ids, Vec::<i64>::new());
+        assert_eq!(parse("").0.skill_ids, Vec::<i64>::new());
     }
 }

@@ -46,14 +46,15 @@ pub async fn setup_interview_for(
     db: &store::Db,
     user_id: String,
     input: crate::validate::SetupInput,
+    unreadable: Vec<crate::validate::SetupError>,
 ) -> Result<SetupOutcome, store::StoreError> {
     db.write(move |c| {
-        let types: Vec<i64> = store::get_interview_types(c)?
-            .iter()
-            .map(|t| t.id)
-            .collect();
-        let skills: Vec<i64> = store::get_skills(c)?.iter().map(|s| s.id).collect();
-        let errors = crate::validate::setup(&input, &types, &skills);
+        let (types, skills) =
+            store::known_catalogue_ids(c, input.interview_type_id, &input.skill_ids)?;
+        let errors = crate::validate::with_unreadable(
+            crate::validate::setup(&input, &types, &skills),
+            &unreadable,
+        );
         if !errors.is_empty() {
             return Ok(SetupOutcome::Invalid(
                 errors.iter().map(|e| e.code().to_owned()).collect(),
@@ -76,7 +77,7 @@ pub async fn setup_interview_for(
 pub async fn setup_interview(input: crate::validate::SetupInput) -> Result<SetupOutcome, AppError> {
     // `Invalid` is an answer, not a failure: it comes back as 200 so the form can show it.
     let user = require_user().await?;
-    setup_interview_for(&db()?, user.id, input)
+    setup_interview_for(&db()?, user.id, input, Vec::new())
         .await
         .map_err(AppError::from)
 }
@@ -90,17 +91,17 @@ pub async fn edit_interview_for(
     interview_id: String,
     interview_type_id: Option<i64>,
     skill_ids: Vec<i64>,
+    unreadable: Vec<crate::validate::SetupError>,
 ) -> Result<SetupOutcome, store::StoreError> {
     db.write(move |c| {
         store::ensure_owner(c, &user_id, &interview_id)?;
-        let types: Vec<i64> = store::get_interview_types(c)?
-            .iter()
-            .map(|t| t.id)
-            .collect();
-        let skills: Vec<i64> = store::get_skills(c)?.iter().map(|s| s.id).collect();
-        let errors: Vec<String> = crate::validate::type_choice(interview_type_id, &types)
+        let (types, skills) = store::known_catalogue_ids(c, interview_type_id, &skill_ids)?;
+        let found: Vec<_> = crate::validate::type_choice(interview_type_id, &types)
             .into_iter()
             .chain(crate::validate::skill_choice(&skill_ids, &skills))
+            .collect();
+        let errors: Vec<String> = crate::validate::with_unreadable(found, &unreadable)
+            .iter()
             .map(|e| e.code().to_owned())
             .collect();
         match interview_type_id {

@@ -7,9 +7,7 @@
 
 use super::{Catalog, ErrorNote, RequireUser, catalog_resource, hydrated_signal};
 use crate::api::{SetupOutcome, list_suggested_skills, setup_interview};
-use crate::model::{
-    DEFAULT_QUESTION_COUNT, DifficultySetting, InterviewType, QUESTION_COUNTS, Skill,
-};
+use crate::model::{DifficultySetting, InterviewType, QUESTION_COUNTS, Skill};
 use crate::selection::{Selection, matches_search, suggested_first};
 use crate::validate::{self, MAX_SKILLS, MAX_TITLE_CHARS, SetupError, SetupInput};
 use leptos::prelude::*;
@@ -48,24 +46,14 @@ fn SetupLoader(catalog: Catalog) -> impl IntoView {
     }
 }
 
-/// Values and errors a no-JS submission brought back in the query.
+/// Values and errors a no-JS submission brought back in the query (in the form's own keys,
+/// `SetupInput::to_pairs`).
 fn initial_from_query() -> (SetupInput, Vec<SetupError>) {
     let q = use_query_map().get_untracked();
-    let get = |k: &str| q.get(k).unwrap_or_default();
-    let ids =
-        |v: String| -> Vec<i64> { v.split(',').filter_map(|s| s.trim().parse().ok()).collect() };
-    let input = SetupInput {
-        title: get("title"),
-        interview_type_id: get("interview_type_id").parse().ok(),
-        skill_ids: ids(get("skills")),
-        question_count: get("question_count")
-            .parse()
-            .unwrap_or(DEFAULT_QUESTION_COUNT),
-        difficulty: get("difficulty")
-            .parse()
-            .unwrap_or(DifficultySetting::Mixed),
-    };
-    let errors = get("errors")
+    let (input, _) = SetupInput::from_pairs(q.clone());
+    let errors = q
+        .get("errors")
+        .unwrap_or_default()
         .split(',')
         .filter_map(SetupError::from_code)
         .collect();

@@ -469,3 +469,28 @@ pub fn question_rubrics(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, R
     }
     Ok(rubrics)
 }
+
+/// Which of a setup's type and skills exist, in one query: the known type (if `type_id` is
+/// one) and the known skills among `skill_ids`.
+pub fn known_catalogue_ids(
+    conn: &Connection,
+    type_id: Option<i64>,
+    skill_ids: &[i64],
+) -> Result<(Vec<i64>, Vec<i64>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT 0, interview_type_id FROM Interview_Types WHERE interview_type_id = ?1
+         UNION ALL
+         SELECT 1, skill_id FROM Skills WHERE skill_id IN (SELECT value FROM json_each(?2))",
+    )?;
+    let mut rows = stmt.query(params![type_id, id_array(skill_ids)])?;
+    let (mut types, mut skills) = (Vec::new(), Vec::new());
+    while let Some(row) = rows.next()? {
+        let (kind, id): (i64, i64) = (row.get(0)?, row.get(1)?);
+        if kind == 0 {
+            types.push(id)
+        } else {
+            skills.push(id)
+        }
+    }
+    Ok((types, skills))
+}

@@ -10,8 +10,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use std::collections::HashMap;
 
-pub const MAX_TITLE_CHARS: usize = 120;
-pub const MAX_SKILLS_PER_INTERVIEW: usize = 10;
+// The setup form's limits, enforced here too for every other caller.
+pub use crate::validate::{MAX_SKILLS as MAX_SKILLS_PER_INTERVIEW, MAX_TITLE_CHARS};
 pub const MAX_PER_PAGE: u32 = 100;
 pub const DEFAULT_PER_PAGE: u32 = 20;
 
