@@ -18,27 +18,8 @@ source scripts/env.sh
 
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-32}
-binary=${PP_BINARY:-target/release/perfect-pitch}
-if [ -z "${PP_BINARY:-}" ]; then
-  echo "building the release server and site (cargo leptos build --release --precompress)"
-  cargo leptos build --release --precompress > /dev/null 2>&1 \
-    || cargo leptos build --release --precompress
-fi
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-work=$(mktemp -d)
-base="http://127.0.0.1:$port"
-PP_ADDR="127.0.0.1:$port" PP_DATABASE="$work/db.sqlite3" PP_LOG=warn \
-  PP_API_REQUESTS_PER_MINUTE=100000000 "$binary" > "$work/server.log" 2>&1 &
-pid=$!
-stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
-trap stop EXIT
-for _ in $(seq 1 100); do
-  curl -sf "$base/healthz" > /dev/null && break
-  sleep 0.1
-done
-curl -sf "$base/healthz" > /dev/null || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
+source scripts/release-server.sh
+PP_API_REQUESTS_PER_MINUTE=100000000 start_release_server
 
 # A user with 50 interviews, signed in by cookie.
 jar="$work/cookies"

@@ -11,24 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-binary=${PP_BINARY:-target/release/perfect-pitch}
-if [ -z "${PP_BINARY:-}" ]; then
-  echo "building the release server and site (cargo leptos build --release --precompress)"
-  cargo leptos build --release --precompress > /dev/null 2>&1 \
-    || cargo leptos build --release --precompress
-fi
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-work=$(mktemp -d)
-base="http://127.0.0.1:$port"
-PP_ADDR="127.0.0.1:$port" PP_DATABASE="$work/db.sqlite3" PP_LOG=warn "$binary" > "$work/server.log" 2>&1 &
-pid=$!
-stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
-trap stop EXIT
-for _ in $(seq 1 100); do
-  curl -sf "$base/healthz" > /dev/null && break
-  sleep 0.1
-done
+source scripts/release-server.sh
+start_release_server
 
 jar="$work/cookies"
 curl -s -o /dev/null -c "$jar" -X POST "$base/auth/register" \

@@ -60,8 +60,8 @@ pub struct Config {
 
     /// Who interviews: "offline" (no network, no model) or "openai" (any OpenAI-compatible
     /// chat-completions server, set with the --openai-* flags).
-    #[arg(long, env = "PP_INTERVIEWER", default_value = "offline", value_parser = ["offline", "openai"])]
-    pub interviewer: String,
+    #[arg(long, env = "PP_INTERVIEWER", value_enum, default_value_t = InterviewerKind::Offline)]
+    pub interviewer: InterviewerKind,
 
     /// Base URL of the OpenAI-compatible server, up to and including /v1.
     #[arg(
@@ -145,8 +145,8 @@ impl Config {
 
     /// The interviewer these flags choose.
     pub fn interviewer(&self) -> Interviewer {
-        match self.interviewer.as_str() {
-            "openai" => Interviewer::OpenAi(app::ai::openai::OpenAiSettings {
+        match self.interviewer {
+            InterviewerKind::Openai => Interviewer::OpenAi(app::ai::openai::OpenAiSettings {
                 base_url: self.openai_base_url.clone(),
                 model: self.openai_model.clone(),
                 api_key: self.openai_api_key.clone(),
@@ -154,11 +154,20 @@ impl Config {
                 max_tokens: self.model_max_tokens,
                 temperature: self.model_temperature.clamp(0.0, 2.0),
             }),
-            _ => Interviewer::Offline {
+            InterviewerKind::Offline => Interviewer::Offline {
                 word_delay: std::time::Duration::from_millis(self.offline_word_delay_ms),
             },
         }
     }
+}
+
+/// Which interviewer `--interviewer` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InterviewerKind {
+    /// No network, no model: the offline rules.
+    Offline,
+    /// Any OpenAI-compatible chat-completions server.
+    Openai,
 }
 
 /// Which interviewer to run, with its settings.

@@ -146,13 +146,19 @@ pub const SKILLS_FIXED: &str = "The skills of an interview are fixed once it has
     questions were chosen from them and its report rates them. Set up a new interview to \
     practise other skills.";
 
-/// Like [`ensure_interview_exists`], and `Conflict` unless the interview is still pending: an
-/// interview's skills (and the type they were suggested by) change only before it starts.
-fn ensure_skills_changeable(conn: &Connection, id: &str) -> Result<()> {
+/// The one "still pending" rule: `Conflict(why)` unless the interview has not started (what
+/// its questions were chosen from changes only before the start); `NotFound` when there is no
+/// such interview.
+fn ensure_pending(conn: &Connection, id: &str, why: &str) -> Result<()> {
     match interview_status(conn, id)? {
         InterviewStatus::Pending => Ok(()),
-        _ => Err(StoreError::Conflict(SKILLS_FIXED.into())),
+        _ => Err(StoreError::Conflict(why.into())),
     }
+}
+
+/// An interview's skills change only before it starts.
+fn ensure_skills_changeable(conn: &Connection, id: &str) -> Result<()> {
+    ensure_pending(conn, id, SKILLS_FIXED)
 }
 
 /// The message when someone tries to change the type of an interview that has started.
@@ -174,8 +180,7 @@ fn ensure_type_settable(conn: &Connection, id: &str, type_id: i64) -> Result<()>
     match current {
         None => Ok(()),
         Some(t) if t == type_id => Ok(()),
-        Some(_) if interview_status(conn, id)? == InterviewStatus::Pending => Ok(()),
-        Some(_) => Err(StoreError::Conflict(TYPE_FIXED.into())),
+        Some(_) => ensure_pending(conn, id, TYPE_FIXED),
     }
 }
 
