@@ -1,6 +1,7 @@
 //! Sign in and registration. Both forms post to the server's `/auth/*` routes as plain HTML
 //! forms, so they work without JavaScript; errors come back as codes in the query string.
 
+use super::FieldError;
 use crate::model::encode_query_value;
 use crate::validate::{AccountError, PASSWORD_CHARS, USERNAME_CHARS, local_path};
 use leptos::prelude::*;
@@ -39,7 +40,7 @@ fn field_error(
             (AccountError::TooManyAttempts, Some(s)) => format!("{e} Try again in {s} seconds."),
             _ => e.to_string(),
         };
-        view! { <p class="field-error" id=format!("{field}-error") role="alert">{text}</p> }
+        view! { <FieldError id=format!("{field}-error") message=text /> }
     })
 }
 

@@ -1,15 +1,17 @@
 //! Routed pages.
 
 mod account;
+mod history;
 mod home;
-mod interviews;
+mod interview;
 mod live;
 mod setup;
 
 pub use crate::model::encode_query_value;
 pub use account::{RegisterPage, SignInPage};
+pub use history::InterviewsPage;
 pub use home::HomePage;
-pub use interviews::{InterviewPage, InterviewsPage};
+pub use interview::InterviewPage;
 pub use setup::SetupPage;
 
 use crate::error::AppError;
@@ -146,7 +148,7 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     }
     set_page_status(error.status());
-    view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
+    view! { <Alert message=error.to_string() /> }.into_any()
 }
 
 /// Whether the page at `path` holds an island (a part that hydrates): the history's filter
@@ -154,6 +156,18 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
 /// no script. Keep in step with the `#[island]`s under `pages/`.
 pub fn has_islands(path: &str) -> bool {
     path == "/interviews" || path.starts_with("/interviews/")
+}
+
+/// The message beside a form field, `{id}` being what the field's `aria-describedby` names.
+#[component]
+pub fn FieldError(id: String, message: String) -> impl IntoView {
+    view! { <p class="field-error" id=id role="alert">{message}</p> }
+}
+
+/// A failure of the page's own request (not an `AppError` from loading it), read out at once.
+#[component]
+pub fn Alert(message: String) -> impl IntoView {
+    view! { <p class="error" role="alert">{message}</p> }
 }
 
 /// Loads `path` as a new page (islands have no client-side router).

@@ -5,7 +5,9 @@
 //! JavaScript off it posts to `/interviews/new`, which answers with a redirect to the new
 //! interview or back here with the error codes and the entered values in the query.
 
-use super::{Catalog, ErrorNote, RequireUser, catalog_resource, hydrated_signal};
+use super::{
+    Alert, Catalog, ErrorNote, FieldError, RequireUser, catalog_resource, hydrated_signal,
+};
 use crate::api::{SetupOutcome, list_suggested_skills, setup_interview};
 use crate::model::{DifficultySetting, InterviewType, QUESTION_COUNTS, Skill};
 use crate::selection::{Selection, matches_search, suggested_first};
@@ -60,6 +62,132 @@ fn initial_from_query() -> (SetupInput, Vec<SetupError>) {
     (input, errors)
 }
 
+/// The form's state: every field and error as a signal, so it is `Copy` and each field's
+/// component holds it whole.
+#[derive(Clone, Copy)]
+struct SetupState {
+    title: RwSignal<String>,
+    type_id: RwSignal<Option<i64>>,
+    selection: RwSignal<Selection>,
+    /// The chosen type's suggested skills.
+    suggested: RwSignal<Vec<i64>>,
+    search: RwSignal<String>,
+    question_count: RwSignal<String>,
+    difficulty: RwSignal<DifficultySetting>,
+    errors: RwSignal<Vec<SetupError>>,
+    server_error: RwSignal<Option<String>>,
+    submitting: RwSignal<bool>,
+}
+
+impl SetupState {
+    fn new(initial: &SetupInput, errors: Vec<SetupError>) -> SetupState {
+        SetupState {
+            title: RwSignal::new(initial.title.clone()),
+            type_id: RwSignal::new(initial.interview_type_id),
+            selection: RwSignal::new(Selection {
+                selected: initial.skill_ids.iter().copied().collect(),
+                picked: initial.skill_ids.iter().copied().collect(),
+                dropped: Default::default(),
+            }),
+            suggested: RwSignal::new(Vec::new()),
+            search: RwSignal::new(String::new()),
+            question_count: RwSignal::new(initial.question_count.to_string()),
+            difficulty: RwSignal::new(initial.difficulty),
+            errors: RwSignal::new(errors),
+            server_error: RwSignal::new(None),
+            submitting: RwSignal::new(false),
+        }
+    }
+
+    /// Choosing a type fetches its suggestions and re-applies them to the selection. A reply
+    /// for a type that is no longer chosen (the user switched again meanwhile) is ignored.
+    fn choose_type(self, id: Option<i64>) {
+        self.type_id.set(id);
+        self.clear_error("interview_type_id");
+        let Some(id) = id else {
+            self.suggested.set(Vec::new());
+            self.selection.update(|s| s.switch_type(&[]));
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(list) = list_suggested_skills(id).await
+                && self.type_id.get_untracked() == Some(id)
+            {
+                let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
+                self.selection.update(|s| s.switch_type(&ids));
+                self.suggested.set(ids);
+            }
+        });
+    }
+
+    fn clear_error(self, field: &'static str) {
+        self.errors.update(|e| e.retain(|e| e.field() != field));
+    }
+
+    fn input(self) -> SetupInput {
+        SetupInput {
+            title: self.title.get_untracked(),
+            interview_type_id: self.type_id.get_untracked(),
+            skill_ids: self
+                .selection
+                .with_untracked(|s| s.selected.iter().copied().collect()),
+            question_count: self
+                .question_count
+                .get_untracked()
+                .trim()
+                .parse()
+                .unwrap_or(0),
+            difficulty: self.difficulty.get_untracked(),
+        }
+    }
+
+    /// Checks with the shared rules, then creates the interview and goes to it.
+    fn submit(self, type_ids: &[i64], skill_ids: &[i64]) {
+        let input = self.input();
+        let found = validate::setup(&input, type_ids, skill_ids);
+        self.server_error.set(None);
+        self.errors.set(found.clone());
+        if !found.is_empty() {
+            return;
+        }
+        self.submitting.set(true);
+        spawn_local(async move {
+            match setup_interview(input).await {
+                Ok(SetupOutcome::Saved(interview)) => {
+                    super::go_to(&format!("/interviews/{}", interview.id))
+                }
+                Ok(SetupOutcome::Invalid(codes)) => self.errors.set(
+                    codes
+                        .iter()
+                        .filter_map(|c| SetupError::from_code(c))
+                        .collect(),
+                ),
+                Err(e) => self.server_error.set(Some(e.to_string())),
+            }
+            self.submitting.set(false);
+        });
+    }
+
+    /// The error to show beside `field`, if any.
+    fn error_for(self, field: &'static str) -> impl IntoView {
+        move || {
+            self.errors
+                .get()
+                .into_iter()
+                .find(|e| e.field() == field)
+                .map(|e| view! { <FieldError id=format!("{field}-error") message=e.to_string() /> })
+        }
+    }
+
+    fn invalid(self, field: &'static str) -> impl Fn() -> String + Copy {
+        move || {
+            self.errors
+                .with(|e| e.iter().any(|e| e.field() == field))
+                .to_string()
+        }
+    }
+}
+
 /// The form, hydrated on its own (an island): `initial` and the error codes in `errors` are
 /// what a submission without JavaScript brought back.
 #[island]
@@ -70,216 +198,153 @@ fn SetupForm(
     errors: Vec<String>,
 ) -> impl IntoView {
     let hydrated = hydrated_signal();
-    let initial_errors: Vec<SetupError> = errors
+    let errors = errors
         .iter()
         .filter_map(|c| SetupError::from_code(c))
         .collect();
-    let title = RwSignal::new(initial.title.clone());
-    let type_id = RwSignal::new(initial.interview_type_id);
-    let selection = RwSignal::new(Selection {
-        selected: initial.skill_ids.iter().copied().collect(),
-        picked: initial.skill_ids.iter().copied().collect(),
-        dropped: Default::default(),
-    });
-    let suggested = RwSignal::new(Vec::<i64>::new());
-    let search = RwSignal::new(String::new());
-    let question_count = RwSignal::new(initial.question_count.to_string());
-    let difficulty = RwSignal::new(initial.difficulty);
-    let errors = RwSignal::new(initial_errors);
-    let server_error = RwSignal::new(None::<String>);
-    let submitting = RwSignal::new(false);
-
+    let form = SetupState::new(&initial, errors);
     let type_ids: Vec<i64> = types.iter().map(|t| t.id).collect();
     let skill_ids: Vec<i64> = skills.iter().map(|s| s.id).collect();
+    view! {
+        <form method="post" action="/interviews/new" class="stack setup" novalidate
+            on:submit=move |ev| { ev.prevent_default(); form.submit(&type_ids, &skill_ids); }
+            data-hydrated=move || hydrated.get().to_string()>
+            {move || form.server_error.get().map(|e| view! { <Alert message=e /> })}
+            <TitleField form initial=initial.title.clone() />
+            <TypeField form types initial=initial.interview_type_id />
+            <SkillsField form skills initial=initial.skill_ids.clone() />
+            <CountAndDifficulty form initial=initial.clone() />
+            <button type="submit" class="primary" disabled=move || form.submitting.get()>
+                {move || if form.submitting.get() { "Creating…" } else { "Create interview" }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn TitleField(form: SetupState, initial: String) -> impl IntoView {
+    view! {
+        <label for="title">"Title"</label>
+        <input id="title" name="title" type="text" autocomplete="off"
+            placeholder="e.g. Backend engineer, final round"
+            prop:value=move || form.title.get() value=initial
+            on:input=move |ev| form.title.set(event_target_value(&ev))
+            aria-invalid=form.invalid("title") aria-describedby="title-count" />
+        <p class="hint" id="title-count" aria-live="polite">
+            {move || format!("{} / {MAX_TITLE_CHARS} characters", form.title.with(|t| t.trim().chars().count()))}
+        </p>
+        {form.error_for("title")}
+    }
+}
+
+#[component]
+fn TypeField(form: SetupState, types: Vec<InterviewType>, initial: Option<i64>) -> impl IntoView {
     let descriptions: Vec<(i64, String)> = types
         .iter()
         .map(|t| (t.id, t.description.clone().unwrap_or_default()))
         .collect();
-
-    // Choosing a type fetches its suggestions and re-applies them to the selection. A reply
-    // for a type that is no longer chosen (the user switched again meanwhile) is ignored.
-    let choose_type = move |id: Option<i64>| {
-        type_id.set(id);
-        errors.update(|e| e.retain(|e| e.field() != "interview_type_id"));
-        let Some(id) = id else {
-            suggested.set(Vec::new());
-            selection.update(|s| s.switch_type(&[]));
-            return;
-        };
-        spawn_local(async move {
-            if let Ok(list) = list_suggested_skills(id).await
-                && type_id.get_untracked() == Some(id)
-            {
-                let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
-                selection.update(|s| s.switch_type(&ids));
-                suggested.set(ids);
-            }
-        });
-    };
-
-    let error_for = move |field: &'static str| {
-        move || {
-            errors
-                .get()
-                .into_iter()
-                .find(|e| e.field() == field)
-                .map(|e| view! { <p class="field-error" id=format!("{field}-error") role="alert">{e.to_string()}</p> })
-        }
-    };
-    let invalid = move |field: &'static str| {
-        move || errors.get().iter().any(|e| e.field() == field).to_string()
-    };
-
-    let on_submit = {
-        let (type_ids, skill_ids) = (type_ids.clone(), skill_ids.clone());
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let input = SetupInput {
-                title: title.get_untracked(),
-                interview_type_id: type_id.get_untracked(),
-                skill_ids: selection.with_untracked(|s| s.selected.iter().copied().collect()),
-                question_count: question_count.get_untracked().trim().parse().unwrap_or(0),
-                difficulty: difficulty.get_untracked(),
-            };
-            let found = validate::setup(&input, &type_ids, &skill_ids);
-            server_error.set(None);
-            if !found.is_empty() {
-                errors.set(found);
-                return;
-            }
-            errors.set(Vec::new());
-            submitting.set(true);
-            spawn_local(async move {
-                match setup_interview(input).await {
-                    Ok(SetupOutcome::Saved(interview)) => {
-                        super::go_to(&format!("/interviews/{}", interview.id))
-                    }
-                    Ok(SetupOutcome::Invalid(codes)) => errors.set(
-                        codes
-                            .iter()
-                            .filter_map(|c| SetupError::from_code(c))
-                            .collect(),
-                    ),
-                    Err(e) => server_error.set(Some(e.to_string())),
-                }
-                submitting.set(false);
-            });
-        }
-    };
-
-    let names: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
-    let ordered = move || suggested_first(&skills, |s| s.id, &suggested.get());
-    let selected_count = move || selection.with(|s| s.selected.len());
     let description = move || {
-        type_id.get().and_then(|id| {
-            descriptions
-                .iter()
-                .find(|(t, _)| *t == id)
-                .map(|(_, d)| d.clone())
-        })
+        let chosen = form.type_id.get()?;
+        descriptions
+            .iter()
+            .find(|(t, _)| *t == chosen)
+            .map(|(_, d)| d.clone())
     };
-
     view! {
-        <form method="post" action="/interviews/new" class="stack setup" novalidate on:submit=on_submit
-            data-hydrated=move || hydrated.get().to_string()>
-            {move || server_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <label for="interview_type_id">"Interview type"</label>
+        <select id="interview_type_id" name="interview_type_id"
+            aria-invalid=form.invalid("interview_type_id") aria-describedby="type-description"
+            on:change=move |ev| form.choose_type(event_target_value(&ev).parse().ok())>
+            <option value="" selected=initial.is_none()>"Choose a type…"</option>
+            {types.into_iter().map(|t| {
+                let id = t.id;
+                view! {
+                    <option value=id.to_string() selected=initial == Some(id)
+                        prop:selected=move || form.type_id.get() == Some(id)>
+                        {t.name}
+                    </option>
+                }
+            }).collect_view()}
+        </select>
+        <p class="hint" id="type-description">
+            {move || description().unwrap_or_else(|| "The type sets the interview's style and suggests skills.".into())}
+        </p>
+        {form.error_for("interview_type_id")}
+    }
+}
 
-            <label for="title">"Title"</label>
-            <input id="title" name="title" type="text" autocomplete="off"
-                placeholder="e.g. Backend engineer, final round"
-                prop:value=move || title.get() value=initial.title.clone()
-                on:input=move |ev| title.set(event_target_value(&ev))
-                aria-invalid=invalid("title") aria-describedby="title-count" />
-            <p class="hint" id="title-count" aria-live="polite">
-                {move || format!("{} / {MAX_TITLE_CHARS} characters", title.with(|t| t.trim().chars().count()))}
+#[component]
+fn SkillsField(form: SetupState, skills: Vec<Skill>, initial: Vec<i64>) -> impl IntoView {
+    let names: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
+    let ordered = move || suggested_first(&skills, |s| s.id, &form.suggested.get());
+    view! {
+        <fieldset class="skills" aria-describedby="skills-count">
+            <legend>"Skills"</legend>
+            <label for="skill-search" class="visually-hidden">"Filter skills"</label>
+            <input id="skill-search" type="search" placeholder="Filter skills…" autocomplete="off"
+                on:input=move |ev| form.search.set(event_target_value(&ev)) />
+            <p class="hint" id="skills-count" aria-live="polite">
+                {move || format!("{} selected (up to {MAX_SKILLS})", form.selection.with(|s| s.selected.len()))}
             </p>
-            {error_for("title")}
-
-            <label for="interview_type_id">"Interview type"</label>
-            <select id="interview_type_id" name="interview_type_id"
-                aria-invalid=invalid("interview_type_id") aria-describedby="type-description"
-                on:change=move |ev| choose_type(event_target_value(&ev).parse().ok())>
-                <option value="" selected=initial.interview_type_id.is_none()>"Choose a type…"</option>
-                {types.iter().map(|t| {
-                    let id = t.id;
-                    view! {
-                        <option value=id.to_string() selected=initial.interview_type_id == Some(id)
-                            prop:selected=move || type_id.get() == Some(id)>
-                            {t.name.clone()}
-                        </option>
-                    }
-                }).collect_view()}
-            </select>
-            <p class="hint" id="type-description">
-                {move || description().unwrap_or_else(|| "The type sets the interview's style and suggests skills.".into())}
+            {form.error_for("skill_ids")}
+            <ul class="checklist">
+                <For each=ordered key=|s| s.id let:skill>
+                    <SkillOption form skill=skill.clone() initially=initial.contains(&skill.id) />
+                </For>
+            </ul>
+            <p class="empty" hidden=move || { let q = form.search.get(); names.iter().any(|n| matches_search(n, &q)) }>
+                "No skill matches that filter."
             </p>
-            {error_for("interview_type_id")}
+        </fieldset>
+    }
+}
 
-            <fieldset class="skills" aria-describedby="skills-count">
-                <legend>"Skills"</legend>
-                <label for="skill-search" class="visually-hidden">"Filter skills"</label>
-                <input id="skill-search" type="search" placeholder="Filter skills…" autocomplete="off"
-                    on:input=move |ev| search.set(event_target_value(&ev)) />
-                <p class="hint" id="skills-count" aria-live="polite">
-                    {move || format!("{} selected (up to {MAX_SKILLS})", selected_count())}
-                </p>
-                {error_for("skill_ids")}
-                <ul class="checklist">
-                    <For each=ordered key=|s| s.id let:skill>
-                        {
-                            let id = skill.id;
-                            let name = skill.name.clone();
-                            let shown = move || matches_search(&name, &search.get());
-                            let is_suggested = move || suggested.get().contains(&id);
-                            let initially = initial.skill_ids.contains(&id);
-                            view! {
-                                <li class:suggested=is_suggested hidden=move || !shown()>
-                                    <label>
-                                        <input type="checkbox" name="skill_ids" value=id.to_string()
-                                            checked=initially
-                                            prop:checked=move || selection.with(|s| s.selected.contains(&id))
-                                            on:change=move |ev| {
-                                                selection.update(|s| s.toggle(id, event_target_checked(&ev)));
-                                                errors.update(|e| e.retain(|e| e.field() != "skill_ids"));
-                                            } />
-                                        <span class="skill-name">{skill.name.clone()}</span>
-                                        <Show when=is_suggested><span class="badge">"Suggested"</span></Show>
-                                    </label>
-                                </li>
-                            }
-                        }
-                    </For>
-                </ul>
-                <p class="empty" hidden=move || { let q = search.get(); names.iter().any(|n| matches_search(n, &q)) }>
-                    "No skill matches that filter."
-                </p>
-            </fieldset>
+#[component]
+fn SkillOption(form: SetupState, skill: Skill, initially: bool) -> impl IntoView {
+    let id = skill.id;
+    let name = skill.name.clone();
+    let shown = move || matches_search(&name, &form.search.get());
+    let is_suggested = move || form.suggested.get().contains(&id);
+    view! {
+        <li class:suggested=is_suggested hidden=move || !shown()>
+            <label>
+                <input type="checkbox" name="skill_ids" value=id.to_string()
+                    checked=initially
+                    prop:checked=move || form.selection.with(|s| s.selected.contains(&id))
+                    on:change=move |ev| {
+                        form.selection.update(|s| s.toggle(id, event_target_checked(&ev)));
+                        form.clear_error("skill_ids");
+                    } />
+                <span class="skill-name">{skill.name}</span>
+                <Show when=is_suggested><span class="badge">"Suggested"</span></Show>
+            </label>
+        </li>
+    }
+}
 
-            <div class="row">
-                <div class="stack">
-                    <label for="question_count">"Number of questions"</label>
-                    <input id="question_count" name="question_count" type="number"
-                        min=QUESTION_COUNTS.start().to_string() max=QUESTION_COUNTS.end().to_string()
-                        value=initial.question_count.to_string()
-                        prop:value=move || question_count.get()
-                        on:input=move |ev| question_count.set(event_target_value(&ev))
-                        aria-invalid=invalid("question_count") />
-                    {error_for("question_count")}
-                </div>
-                <div class="stack">
-                    <label for="difficulty">"Difficulty"</label>
-                    <select id="difficulty" name="difficulty"
-                        on:change=move |ev| difficulty.set(event_target_value(&ev).parse().unwrap_or(DifficultySetting::Mixed))>
-                        {DifficultySetting::ALL.iter().map(|d| view! {
-                            <option value=d.as_str() selected=*d == initial.difficulty>{d.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+#[component]
+fn CountAndDifficulty(form: SetupState, initial: SetupInput) -> impl IntoView {
+    view! {
+        <div class="row">
+            <div class="stack">
+                <label for="question_count">"Number of questions"</label>
+                <input id="question_count" name="question_count" type="number"
+                    min=QUESTION_COUNTS.start().to_string() max=QUESTION_COUNTS.end().to_string()
+                    value=initial.question_count.to_string()
+                    prop:value=move || form.question_count.get()
+                    on:input=move |ev| form.question_count.set(event_target_value(&ev))
+                    aria-invalid=form.invalid("question_count") />
+                {form.error_for("question_count")}
             </div>
-
-            <button type="submit" class="primary" disabled=move || submitting.get()>
-                {move || if submitting.get() { "Creating…" } else { "Create interview" }}
-            </button>
-        </form>
+            <div class="stack">
+                <label for="difficulty">"Difficulty"</label>
+                <select id="difficulty" name="difficulty"
+                    on:change=move |ev| form.difficulty.set(event_target_value(&ev).parse().unwrap_or(DifficultySetting::Mixed))>
+                    {DifficultySetting::ALL.iter().map(|d| view! {
+                        <option value=d.as_str() selected=*d == initial.difficulty>{d.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </div>
     }
 }
