@@ -182,7 +182,7 @@ fn main() {
             |r| r.get(0),
         )
         .unwrap();
-    let pending: Vec<String> = sets
+    let pending: Vec<app::model::InterviewId> = sets
         .iter()
         .enumerate()
         .map(|(i, skills)| {

@@ -10,8 +10,8 @@
 use crate::AppState;
 use app::api::{AppError, SetupOutcome, setup_interview_for};
 use app::model::{
-    DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewPage,
-    InterviewStatus, InterviewType, Skill, User,
+    DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewId,
+    InterviewPage, InterviewStatus, InterviewType, Skill, User,
 };
 use app::store::{self, StoreError};
 use app::validate::{SetupError, SetupInput};
@@ -282,7 +282,7 @@ async fn list_interviews(
 async fn owned<T: Send + 'static>(
     s: &AppState,
     user: User,
-    id: String,
+    id: InterviewId,
     f: impl FnOnce(&mut store::Connection, &str) -> store::Result<T> + Send + 'static,
 ) -> ApiResult<T> {
     Ok(s.db.write_owned(&user.id, &id, f).await?)
@@ -295,7 +295,7 @@ async fn owned<T: Send + 'static>(
 async fn get_interview(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<InterviewId>,
 ) -> ApiResult<axum::Json<Interview>> {
     Ok(axum::Json(
         owned(&s, user, id, |c, id| store::get_interview(c, id)).await?,
@@ -320,7 +320,7 @@ pub struct UpdateInterview {
 async fn update_interview(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<InterviewId>,
     ApiJson(body): ApiJson<UpdateInterview>,
 ) -> ApiResult<axum::Json<Interview>> {
     if body.title.is_none() && body.interview_type_id.is_none() {
@@ -342,7 +342,7 @@ async fn update_interview(
 async fn delete_interview(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<InterviewId>,
 ) -> ApiResult<StatusCode> {
     owned(&s, user, id, store::delete_interview).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -358,7 +358,7 @@ async fn delete_interview(
 async fn add_skill(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,
-    ApiPath((id, skill_id)): ApiPath<(String, i64)>,
+    ApiPath((id, skill_id)): ApiPath<(InterviewId, i64)>,
 ) -> ApiResult<axum::Json<Vec<Skill>>> {
     let skills = owned(&s, user, id, move |c, id| {
         store::add_skill_to_interview(c, id, skill_id)?;
@@ -377,7 +377,7 @@ async fn add_skill(
 async fn remove_skill(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,
-    ApiPath((id, skill_id)): ApiPath<(String, i64)>,
+    ApiPath((id, skill_id)): ApiPath<(InterviewId, i64)>,
 ) -> ApiResult<axum::Json<Vec<Skill>>> {
     let skills = owned(&s, user, id, move |c, id| {
         store::remove_skill_from_interview(c, id, skill_id)?;

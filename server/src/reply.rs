@@ -22,7 +22,7 @@ use tower_sessions::Session;
 pub async fn follow(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<app::model::InterviewId>,
 ) -> Response {
     let user = match app::auth::session_user(&state.db, &session).await {
         Ok(Some(user)) => user,

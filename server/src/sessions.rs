@@ -31,7 +31,7 @@ pub fn create_signed_in(conn: &rusqlite::Connection, user: &User) -> Result<Id, 
     };
     record.data.insert(
         app::auth::SESSION_USER_KEY.to_owned(),
-        serde_json::Value::String(user.id.clone()),
+        serde_json::Value::String(user.id.0.clone()),
     );
     let data = encode(&record).map_err(|e| StoreError::Internal(e.to_string()))?;
     let (id, expiry) = (record.id.to_string(), record.expiry_date.unix_timestamp());

@@ -42,7 +42,7 @@ pub async fn create(State(state): State<AppState>, session: Session, body: Strin
 /// `POST /interviews/{id}/edit`: change an interview's type and skills (the form on its page).
 pub async fn edit(
     State(state): State<AppState>,
-    Path(interview_id): Path<String>,
+    Path(interview_id): Path<app::model::InterviewId>,
     session: Session,
     body: String,
 ) -> Response {

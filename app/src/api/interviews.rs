@@ -4,7 +4,7 @@
 use super::AppError;
 #[cfg(feature = "ssr")]
 use super::{db, require_user, with_owned_interview};
-use crate::model::{Interview, InterviewFilter, InterviewPage};
+use crate::model::{Interview, InterviewFilter, InterviewId, InterviewPage};
 #[cfg(feature = "ssr")]
 use crate::store;
 use leptos::server;
@@ -24,7 +24,7 @@ pub async fn my_interviews(
 /// (`take_turn`), never by setting a status, so an interview cannot be "in progress" without
 /// its questions or "completed" without its report.
 #[server(prefix = "/fn", endpoint = "cancel_interview")]
-pub async fn cancel_interview(interview_id: String) -> Result<Interview, AppError> {
+pub async fn cancel_interview(interview_id: InterviewId) -> Result<Interview, AppError> {
     with_owned_interview(interview_id, move |c, id| {
         store::set_interview_status(c, id, crate::model::InterviewStatus::Cancelled)
     })
@@ -44,7 +44,7 @@ pub enum SetupOutcome {
 #[cfg(feature = "ssr")]
 pub async fn setup_interview_for(
     db: &store::Db,
-    user_id: String,
+    user_id: crate::model::UserId,
     input: crate::validate::SetupInput,
     unreadable: Vec<crate::validate::SetupError>,
 ) -> Result<SetupOutcome, store::StoreError> {
@@ -87,8 +87,8 @@ pub async fn setup_interview(input: crate::validate::SetupInput) -> Result<Setup
 #[cfg(feature = "ssr")]
 pub async fn edit_interview_for(
     db: &store::Db,
-    user_id: String,
-    interview_id: String,
+    user_id: crate::model::UserId,
+    interview_id: InterviewId,
     interview_type_id: Option<i64>,
     skill_ids: Vec<i64>,
     unreadable: Vec<crate::validate::SetupError>,

@@ -2,7 +2,7 @@
 //! decided; the reply streams from `GET /interviews/{id}/reply` (server crate).
 
 use super::AppError;
-use crate::model::{LiveInterview, TurnAction};
+use crate::model::{InterviewId, LiveInterview, TurnAction};
 use leptos::server;
 
 #[cfg(feature = "ssr")]
@@ -15,12 +15,12 @@ fn live() -> Result<crate::ai::live::Live, AppError> {
 
 /// Checks that the signed-in user owns the interview (404 otherwise).
 #[cfg(feature = "ssr")]
-async fn owned(interview_id: &str) -> Result<(), AppError> {
-    super::read_owned_interview(interview_id.to_owned(), |_, _| Ok(())).await
+async fn owned(interview_id: &InterviewId) -> Result<(), AppError> {
+    super::read_owned_interview(interview_id.clone(), |_, _| Ok(())).await
 }
 
 #[server(prefix = "/fn", endpoint = "interview_live")]
-pub async fn interview_live(interview_id: String) -> Result<LiveInterview, AppError> {
+pub async fn interview_live(interview_id: InterviewId) -> Result<LiveInterview, AppError> {
     owned(&interview_id).await?;
     live()?
         .live_state(&interview_id)
@@ -37,7 +37,7 @@ pub async fn interview_live(interview_id: String) -> Result<LiveInterview, AppEr
 /// Answers `true` when this request started the turn, `false` when its key was already taken.
 #[server(prefix = "/fn", endpoint = "take_turn")]
 pub async fn take_turn(
-    interview_id: String,
+    interview_id: InterviewId,
     action: TurnAction,
     #[server(default)] text: Option<String>,
     #[server(default)] turn_key: Option<String>,
@@ -51,7 +51,7 @@ pub async fn take_turn(
 }
 
 #[server(prefix = "/fn", endpoint = "regenerate_report")]
-pub async fn regenerate_report(interview_id: String) -> Result<(), AppError> {
+pub async fn regenerate_report(interview_id: InterviewId) -> Result<(), AppError> {
     owned(&interview_id).await?;
     live()?
         .regenerate_report(&interview_id)

@@ -41,7 +41,7 @@ pub(crate) async fn require_user() -> Result<crate::model::User, AppError> {
 /// Runs `f` on the writer for an interview the signed-in user owns; anyone else's is 404.
 #[cfg(feature = "ssr")]
 pub(crate) async fn with_owned_interview<T: Send + 'static>(
-    interview_id: String,
+    interview_id: crate::model::InterviewId,
     f: impl FnOnce(&mut crate::store::Connection, &str) -> crate::store::Result<T> + Send + 'static,
 ) -> Result<T, AppError> {
     let user = require_user().await?;
@@ -51,7 +51,7 @@ pub(crate) async fn with_owned_interview<T: Send + 'static>(
 /// Reads an interview the signed-in user owns; anyone else's is 404.
 #[cfg(feature = "ssr")]
 pub(crate) async fn read_owned_interview<T: Send + 'static>(
-    interview_id: String,
+    interview_id: crate::model::InterviewId,
     f: impl FnOnce(&crate::store::Connection, &str) -> crate::store::Result<T> + Send + 'static,
 ) -> Result<T, AppError> {
     let user = require_user().await?;

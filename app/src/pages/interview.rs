@@ -7,7 +7,7 @@ use super::{
     Catalog, CurrentUser, ErrorNote, FieldError, RequireUser, catalog_resource, for_signed_in,
 };
 use crate::api::{AppError, interview_live};
-use crate::model::{Interview, InterviewStatus, InterviewType, LiveInterview, Skill};
+use crate::model::{Interview, InterviewId, InterviewStatus, InterviewType, LiveInterview, Skill};
 use crate::validate::SetupError;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -18,7 +18,7 @@ pub fn InterviewPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let params = use_params_map();
     let interview = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
+        move || InterviewId::from(params.read().get("id").unwrap_or_default()),
         move |id| for_signed_in(user, move || interview_live(id)),
     );
     let catalog = catalog_resource();

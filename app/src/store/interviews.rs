@@ -3,8 +3,8 @@
 use super::catalog::skill_from_row;
 use super::{NOW_SQL, Result, StoreError, checked_text, id_array, parse_enum};
 use crate::model::{
-    DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewPage,
-    InterviewStatus, InterviewType, QUESTION_COUNTS, Skill,
+    DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewId,
+    InterviewPage, InterviewStatus, InterviewType, QUESTION_COUNTS, Skill, UserId,
 };
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
@@ -18,7 +18,7 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 /// What it takes to create an interview.
 #[derive(Clone, Debug)]
 pub struct NewInterview {
-    pub user_id: String,
+    pub user_id: UserId,
     pub title: String,
     /// Optional in the store because interviews made before types existed have none (plan §6);
     /// the setup form requires one.
@@ -31,7 +31,7 @@ pub struct NewInterview {
 impl Default for NewInterview {
     fn default() -> Self {
         NewInterview {
-            user_id: String::new(),
+            user_id: UserId::default(),
             title: String::new(),
             interview_type_id: None,
             skill_ids: Vec::new(),
@@ -268,7 +268,7 @@ pub fn get_interview(conn: &Connection, interview_id: &str) -> Result<Interview>
 }
 
 /// The id of the user who owns an interview.
-pub fn get_interview_owner(conn: &Connection, interview_id: &str) -> Result<String> {
+pub fn get_interview_owner(conn: &Connection, interview_id: &str) -> Result<UserId> {
     conn.prepare_cached("SELECT user_id FROM Interviews WHERE interview_id = ?1")?
         .query_row([interview_id], |r| r.get(0))
         .optional()?
@@ -277,7 +277,7 @@ pub fn get_interview_owner(conn: &Connection, interview_id: &str) -> Result<Stri
 
 /// `Ok` when `user_id` owns the interview. Someone else's interview is `NotFound`, exactly as a
 /// missing one, so interview ids cannot be probed.
-pub fn ensure_owner(conn: &Connection, user_id: &str, interview_id: &str) -> Result<()> {
+pub fn ensure_owner(conn: &Connection, user_id: &UserId, interview_id: &InterviewId) -> Result<()> {
     let owned: bool = conn
         .prepare_cached(
             "SELECT EXISTS(SELECT 1 FROM Interviews WHERE interview_id = ?1 AND user_id = ?2)",
@@ -606,7 +606,7 @@ pub fn list_interviews(
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        let mut by_interview: HashMap<String, Vec<Skill>> = HashMap::new();
+        let mut by_interview: HashMap<InterviewId, Vec<Skill>> = HashMap::new();
         let mut stmt = conn.prepare_cached(
             "SELECT l.interview_id, s.skill_id, s.skill_name, s.description
              FROM Interview_Skills l JOIN Skills s ON s.skill_id = l.skill_id
@@ -615,7 +615,7 @@ pub fn list_interviews(
         )?;
         let mut rows = stmt.query([ids_json])?;
         while let Some(row) = rows.next()? {
-            let interview_id: String = row.get(0)?;
+            let interview_id: InterviewId = row.get(0)?;
             by_interview.entry(interview_id).or_default().push(Skill {
                 id: row.get(1)?,
                 name: row.get(2)?,

@@ -22,6 +22,7 @@ pub use sessions::*;
 pub use turns::*;
 pub use users::*;
 
+use crate::model::{InterviewId, UserId};
 use include_dir::{Dir, include_dir};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{ErrorCode, OpenFlags, TransactionBehavior};
@@ -51,6 +52,27 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The typed ids are TEXT in the database.
+macro_rules! sql_text_id {
+    ($name:ty) => {
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                String::column_result(v).map(Into::into)
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+    };
+}
+sql_text_id!(crate::model::UserId);
+sql_text_id!(crate::model::InterviewId);
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
@@ -223,12 +245,17 @@ impl Db {
 
     /// Reads from an interview `user_id` owns, in one snapshot; anyone else's is `NotFound`,
     /// exactly as a missing one.
-    pub async fn read_owned<T, F>(&self, user_id: &str, interview_id: &str, f: F) -> Result<T>
+    pub async fn read_owned<T, F>(
+        &self,
+        user_id: &UserId,
+        interview_id: &InterviewId,
+        f: F,
+    ) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection, &str) -> Result<T> + Send + 'static,
     {
-        let (user_id, interview_id) = (user_id.to_owned(), interview_id.to_owned());
+        let (user_id, interview_id) = (user_id.clone(), interview_id.clone());
         self.read(move |c| {
             ensure_owner(c, &user_id, &interview_id)?;
             f(c, &interview_id)
@@ -237,12 +264,17 @@ impl Db {
     }
 
     /// Runs `f` on the writer for an interview `user_id` owns; anyone else's is `NotFound`.
-    pub async fn write_owned<T, F>(&self, user_id: &str, interview_id: &str, f: F) -> Result<T>
+    pub async fn write_owned<T, F>(
+        &self,
+        user_id: &UserId,
+        interview_id: &InterviewId,
+        f: F,
+    ) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection, &str) -> Result<T> + Send + 'static,
     {
-        let (user_id, interview_id) = (user_id.to_owned(), interview_id.to_owned());
+        let (user_id, interview_id) = (user_id.clone(), interview_id.clone());
         self.write(move |c| {
             ensure_owner(c, &user_id, &interview_id)?;
             f(c, &interview_id)

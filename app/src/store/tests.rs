@@ -2,10 +2,10 @@
 
 use super::testing::{count, skill_id, test_db, type_id};
 use super::*;
-use crate::model::{Difficulty, InterviewFilter, InterviewStatus, Role};
+use crate::model::{Difficulty, InterviewFilter, InterviewId, InterviewStatus, Role, UserId};
 use std::cell::Cell;
 
-fn user(conn: &mut Connection, name: &str) -> String {
+fn user(conn: &mut Connection, name: &str) -> UserId {
     create_user(
         conn,
         &NewUser {
@@ -24,7 +24,7 @@ fn interview(
     title: &str,
     type_name: &str,
     skills: &[&str],
-) -> String {
+) -> InterviewId {
     let skill_ids = skills.iter().map(|s| skill_id(conn, s)).collect();
     let interview_type_id = Some(type_id(conn, type_name));
     create_interview(
@@ -915,7 +915,7 @@ fn skills_are_fixed_once_the_interview_has_started() {
 }
 
 /// An older interview with no type (plan §6).
-fn untyped_interview(conn: &mut Connection, user_id: String) -> crate::model::Interview {
+fn untyped_interview(conn: &mut Connection, user_id: UserId) -> crate::model::Interview {
     create_interview(
         conn,
         &NewInterview {
@@ -1098,7 +1098,7 @@ fn listing_filters_pages_and_orders_newest_first() {
     interview(&mut db.conn, &bob, "Bob's python", "Technical", &["Python"]);
     set_interview_status(&mut db.conn, &b, InterviewStatus::InProgress).unwrap();
 
-    let ids = |f: InterviewFilter| -> Vec<String> {
+    let ids = |f: InterviewFilter| -> Vec<InterviewId> {
         list_interviews(&db.conn, &ada, &f)
             .unwrap()
             .interviews

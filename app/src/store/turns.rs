@@ -7,7 +7,7 @@
 
 use super::{NOW_SQL, Result, StoreError, get_interview, id_array};
 use crate::model::{
-    Difficulty, Interview, InterviewStatus, KeyPointResult, Message, QuestionOutcome,
+    Difficulty, Interview, InterviewId, InterviewStatus, KeyPointResult, Message, QuestionOutcome,
     QuestionReport, Report, Role, Rubric, Skill, SkillReport,
 };
 use rusqlite::{Connection, params};
@@ -317,7 +317,7 @@ pub struct QuestionRow {
 /// Everything one turn changes, written at once by [`complete_turn`].
 #[derive(Clone, Debug, Default)]
 pub struct TurnChanges {
-    pub interview_id: String,
+    pub interview_id: InterviewId,
     pub pending: Option<PendingTurn>,
     pub reply: String,
     /// Start: the plan to fix and the move to in progress.

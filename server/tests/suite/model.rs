@@ -246,7 +246,7 @@ async fn ended_with(report_scripts: Vec<Script>) -> (TestServer, MockLlm, reqwes
     assert_eq!(turn(&s, &c, &i.id, "end", None).await.0, StatusCode::OK);
     let events = reply_events(&s, &c, &i.id).await;
     assert_eq!(events.last().unwrap().0, "done", "{events:?}");
-    (s, mock, c, i.id)
+    (s, mock, c, i.id.0)
 }
 
 /// A report of the schema's shape rating every answered question `rating`, with `quote` as

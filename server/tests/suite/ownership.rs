@@ -91,7 +91,7 @@ async fn another_users_interview_is_not_found_everywhere() {
         let (missing_status, missing_body) = call_owned(&s, &bob, name, &missing_args).await;
         assert_eq!(missing_status, StatusCode::NOT_FOUND, "{name}");
         assert_eq!(
-            body.replace(&interview.id, "no-such-id"),
+            body.replace(interview.id.as_str(), "no-such-id"),
             missing_body,
             "{name}"
         );

@@ -6,13 +6,13 @@
 use super::stream::{self, StreamEvent, new_turn_key};
 use super::{LastTurn, Reply};
 use crate::api::{interview_live, take_turn};
-use crate::model::{LiveInterview, TurnAction};
+use crate::model::{InterviewId, LiveInterview, TurnAction};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 #[derive(Clone, Copy)]
 pub(super) struct Conversation {
-    pub id: StoredValue<String>,
+    pub id: StoredValue<InterviewId>,
     pub state: RwSignal<LiveInterview>,
     pub reply: RwSignal<Reply>,
     pub error: RwSignal<Option<String>>,
