@@ -72,7 +72,7 @@ test('setting up works with JavaScript off', async ({ browser }) => {
   await expect(page.locator('form.setup')).toHaveAttribute('data-hydrated', 'false');
   await page.getByLabel('Title').fill('x'.repeat(121));
   await page.getByRole('button', { name: 'Create interview' }).click();
-  await expect(page).toHaveURL(/\/interviews\/new\?errors=/);
+  await expect(page).toHaveURL(/\/interviews\/new\?.*\berrors=title_long/);
   await expect(page.locator('#title-error')).toHaveText('Keep the title to 120 characters or fewer.');
   await expect(page.locator('#skill_ids-error')).toHaveText('Choose at least one skill.');
 

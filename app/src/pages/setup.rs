@@ -8,7 +8,7 @@
 use super::{
     Alert, Catalog, ErrorNote, FieldError, RequireUser, catalog_resource, hydrated_signal,
 };
-use crate::api::{SetupOutcome, list_suggested_skills, setup_interview};
+use crate::api::{SetupInterview, SetupOutcome, list_suggested_skills};
 use crate::model::{DifficultySetting, InterviewType, QUESTION_COUNTS, Skill};
 use crate::selection::{Selection, matches_search, suggested_first};
 use crate::validate::{self, MAX_SKILLS, MAX_TITLE_CHARS, SetupError, SetupInput};
@@ -75,8 +75,8 @@ struct SetupState {
     question_count: RwSignal<String>,
     difficulty: RwSignal<DifficultySetting>,
     errors: RwSignal<Vec<SetupError>>,
-    server_error: RwSignal<Option<String>>,
-    submitting: RwSignal<bool>,
+    /// Creating the interview: pending while it runs, its answer once it is back.
+    save: ServerAction<SetupInterview>,
 }
 
 impl SetupState {
@@ -94,8 +94,7 @@ impl SetupState {
             question_count: RwSignal::new(initial.question_count.to_string()),
             difficulty: RwSignal::new(initial.difficulty),
             errors: RwSignal::new(errors),
-            server_error: RwSignal::new(None),
-            submitting: RwSignal::new(false),
+            save: ServerAction::new(),
         }
     }
 
@@ -141,31 +140,35 @@ impl SetupState {
         }
     }
 
-    /// Checks with the shared rules, then creates the interview and goes to it.
+    /// Checks with the shared rules, then creates the interview (`saved` takes the answer).
     fn submit(self, type_ids: &[i64], skill_ids: &[i64]) {
         let input = self.input();
         let found = validate::setup(&input, type_ids, skill_ids);
-        self.server_error.set(None);
         self.errors.set(found.clone());
-        if !found.is_empty() {
-            return;
+        if found.is_empty() && !self.save.pending().get_untracked() {
+            self.save.dispatch(SetupInterview { input });
         }
-        self.submitting.set(true);
-        spawn_local(async move {
-            match setup_interview(input).await {
-                Ok(SetupOutcome::Saved(interview)) => {
-                    super::go_to(&format!("/interviews/{}", interview.id))
-                }
-                Ok(SetupOutcome::Invalid(codes)) => self.errors.set(
-                    codes
-                        .iter()
-                        .filter_map(|c| SetupError::from_code(c))
-                        .collect(),
-                ),
-                Err(e) => self.server_error.set(Some(e.to_string())),
+    }
+
+    /// The server's answer: go to the new interview, or show its problems beside the fields.
+    fn saved(self) {
+        match self.save.value().get() {
+            Some(Ok(SetupOutcome::Saved(interview))) => {
+                super::go_to(&format!("/interviews/{}", interview.id))
             }
-            self.submitting.set(false);
-        });
+            Some(Ok(SetupOutcome::Invalid(codes))) => self.errors.set(
+                codes
+                    .iter()
+                    .filter_map(|c| SetupError::from_code(c))
+                    .collect(),
+            ),
+            _ => {}
+        }
+    }
+
+    /// A failure of the request itself (not of the rules), to show above the form.
+    fn server_error(self) -> Option<String> {
+        self.save.value().get()?.err().map(|e| e.to_string())
     }
 
     /// The error to show beside `field`, if any.
@@ -203,19 +206,20 @@ fn SetupForm(
         .filter_map(|c| SetupError::from_code(c))
         .collect();
     let form = SetupState::new(&initial, errors);
+    Effect::new(move |_| form.saved());
     let type_ids: Vec<i64> = types.iter().map(|t| t.id).collect();
     let skill_ids: Vec<i64> = skills.iter().map(|s| s.id).collect();
     view! {
         <form method="post" action="/interviews/new" class="stack setup" novalidate
             on:submit=move |ev| { ev.prevent_default(); form.submit(&type_ids, &skill_ids); }
             data-hydrated=move || hydrated.get().to_string()>
-            {move || form.server_error.get().map(|e| view! { <Alert message=e /> })}
+            {move || form.server_error().map(|e| view! { <Alert message=e /> })}
             <TitleField form initial=initial.title.clone() />
             <TypeField form types initial=initial.interview_type_id />
             <SkillsField form skills initial=initial.skill_ids.clone() />
             <CountAndDifficulty form initial=initial.clone() />
-            <button type="submit" class="primary" disabled=move || form.submitting.get()>
-                {move || if form.submitting.get() { "Creating…" } else { "Create interview" }}
+            <button type="submit" class="primary" disabled=move || form.save.pending().get()>
+                {move || if form.save.pending().get() { "Creating…" } else { "Create interview" }}
             </button>
         </form>
     }

@@ -2,10 +2,9 @@
 //! early and cancelling (asked first).
 
 use super::conversation::Conversation;
-use crate::api::cancel_interview;
+use crate::api::CancelInterview;
 use crate::model::{MAX_ANSWER_CHARS, TurnAction};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub(super) fn Composer(talk: Conversation) -> impl IntoView {
@@ -90,13 +89,16 @@ fn ConfirmCancel(talk: Conversation, confirming: RwSignal<bool>) -> impl IntoVie
             let _ = button.focus();
         }
     });
+    let cancelling = ServerAction::<CancelInterview>::new();
+    Effect::new(move |_| match cancelling.value().get() {
+        Some(Ok(i)) => talk.state.update(|s| s.interview = i),
+        Some(Err(e)) => talk.error.set(Some(e.to_string())),
+        None => {}
+    });
     let cancel = move |_| {
         confirming.set(false);
-        spawn_local(async move {
-            match cancel_interview(talk.id.get_value()).await {
-                Ok(i) => talk.state.update(|s| s.interview = i),
-                Err(e) => talk.error.set(Some(e.to_string())),
-            }
+        cancelling.dispatch(CancelInterview {
+            interview_id: talk.id.get_value(),
         });
     };
     view! {

@@ -3,24 +3,25 @@
 
 use super::super::Alert;
 use super::conversation::Conversation;
-use crate::api::regenerate_report;
+use crate::api::RegenerateReport;
 use crate::model::{QuestionOutcome, Report};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub(super) fn ReportView(talk: Conversation) -> impl IntoView {
     let state = talk.state;
-    let regenerating = RwSignal::new(false);
-    let regen_error = RwSignal::new(None::<String>);
-    let regenerate = move |_| {
-        regenerating.set(true);
-        spawn_local(async move {
-            if let Err(e) = regenerate_report(talk.id.get_value()).await {
-                regen_error.set(Some(e.to_string()));
-            }
-            regenerating.set(false);
+    let regen = ServerAction::<RegenerateReport>::new();
+    let regenerating = regen.pending();
+    let regen_error = move || regen.value().get()?.err().map(|e| e.to_string());
+    // Each time a regeneration ends, show the interview as it now is.
+    Effect::new(move |_| {
+        if regen.version().get() > 0 && !regen.pending().get() {
             talk.reload();
+        }
+    });
+    let regenerate = move |_| {
+        regen.dispatch(RegenerateReport {
+            interview_id: talk.id.get_value(),
         });
     };
     view! {
@@ -36,7 +37,7 @@ pub(super) fn ReportView(talk: Conversation) -> impl IntoView {
                     {format!("Scored by the offline rules because the model's report was unusable. {why}")}
                 </p>
             })}
-            {move || regen_error.get().map(|e| view! { <Alert message=e /> })}
+            {move || regen_error().map(|e| view! { <Alert message=e /> })}
             {move || match state.with(|s| s.report.clone()) {
                 Some(r) => view! { <ReportBody report=r offline=state.with_untracked(|s| s.interviewer.offline) /> }.into_any(),
                 None => view! {
