@@ -14,8 +14,15 @@ pub(super) fn Composer(talk: Conversation) -> impl IntoView {
             talk.act(TurnAction::Answer, Some(text));
         }
     };
-    // Cancelling throws the interview away (no report), so it asks once more first.
+    // Cancelling throws the interview away (no report), so it asks once more first. The action
+    // lives here, not in the question, which is gone as soon as it is answered.
     let confirming = RwSignal::new(false);
+    let cancelling = ServerAction::<CancelInterview>::new();
+    Effect::new(move |_| match cancelling.value().get() {
+        Some(Ok(i)) => talk.state.update(|s| s.interview = i),
+        Some(Err(e)) => talk.error.set(Some(e.to_string())),
+        None => {}
+    });
     view! {
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
             <AnswerBox talk send />
@@ -25,7 +32,7 @@ pub(super) fn Composer(talk: Conversation) -> impl IntoView {
                 <button type="button" class="link danger" disabled=move || talk.busy.get() || confirming.get()
                     on:click=move |_| confirming.set(true)>"Cancel without a report"</button>
             </div>
-            {move || confirming.get().then(|| view! { <ConfirmCancel talk confirming /> })}
+            {move || confirming.get().then(|| view! { <ConfirmCancel talk confirming cancelling /> })}
         </form>
     }
 }
@@ -82,24 +89,22 @@ fn TurnButtons(talk: Conversation) -> impl IntoView {
 /// "Cancel this interview?", with the safe choice focused for keyboard users and Escape to back
 /// out.
 #[component]
-fn ConfirmCancel(talk: Conversation, confirming: RwSignal<bool>) -> impl IntoView {
+fn ConfirmCancel(
+    talk: Conversation,
+    confirming: RwSignal<bool>,
+    cancelling: ServerAction<CancelInterview>,
+) -> impl IntoView {
     let keep_going = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
         if let Some(button) = keep_going.get() {
             let _ = button.focus();
         }
     });
-    let cancelling = ServerAction::<CancelInterview>::new();
-    Effect::new(move |_| match cancelling.value().get() {
-        Some(Ok(i)) => talk.state.update(|s| s.interview = i),
-        Some(Err(e)) => talk.error.set(Some(e.to_string())),
-        None => {}
-    });
     let cancel = move |_| {
-        confirming.set(false);
         cancelling.dispatch(CancelInterview {
             interview_id: talk.id.get_value(),
         });
+        confirming.set(false);
     };
     view! {
         <div class="confirm" role="group" aria-labelledby="confirm-cancel"
