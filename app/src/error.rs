@@ -58,6 +58,13 @@ impl AppError {
         }
     }
 
+    /// [`AppError::status`] as axum's type, for the server's responses.
+    #[cfg(feature = "ssr")]
+    pub fn status_code(&self) -> axum::http::StatusCode {
+        axum::http::StatusCode::from_u16(self.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
     /// The stable, machine-readable code the JSON API puts beside the message.
     pub fn code(&self) -> &'static str {
         match self {

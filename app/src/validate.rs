@@ -333,7 +333,14 @@ impl SetupInput {
                 _ => {}
             }
         }
-        unreadable.dedup();
+        // One error per field, however many of its values could not be read (in the order
+        // first met).
+        let mut seen = Vec::new();
+        unreadable.retain(|e| {
+            let new = !seen.contains(e);
+            seen.push(*e);
+            new
+        });
         (input, unreadable)
     }
 
@@ -502,6 +509,19 @@ mod setup_tests {
         let encoded = serde_urlencoded::to_string(input.to_pairs()).unwrap();
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&encoded).unwrap();
         assert_eq!(SetupInput::from_pairs(pairs), (input, vec![]));
+    }
+
+    #[test]
+    fn several_unreadable_values_of_a_field_give_it_one_error() {
+        let (_, unreadable) = SetupInput::from_pairs([
+            ("skill_ids", "zwei"),
+            ("interview_type_id", "one"),
+            ("skill_ids", "two"),
+        ]);
+        assert_eq!(
+            unreadable,
+            vec![SetupError::SkillUnknown, SetupError::TypeUnknown]
+        );
     }
 
     #[test]

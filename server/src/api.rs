@@ -85,8 +85,7 @@ impl IntoResponse for ApiError {
 /// [`AppError`].
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        Self::new(status, e.code(), e.to_string())
+        Self::new(e.status_code(), e.code(), e.to_string())
     }
 }
 

@@ -330,8 +330,7 @@ pub(crate) fn internal_error(context: &str, e: impl std::fmt::Display) -> Respon
 /// An app error as a plain-text answer with its own status, for form posts made without
 /// JavaScript (the JSON API uses `api::ApiError`).
 pub(crate) fn plain_error(e: app::api::AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, e.to_string()).into_response()
+    (e.status_code(), e.to_string()).into_response()
 }
 
 const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
@@ -377,9 +376,7 @@ async fn server_fn_status(request: Request, next: Next) -> Response {
         .await
         .unwrap_or_default();
     use leptos::server_fn::error::FromServerFnError;
-    let error = app::api::AppError::de(bytes.clone());
-    parts.status =
-        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    parts.status = app::api::AppError::de(bytes.clone()).status_code();
     Response::from_parts(parts, Body::from(bytes))
 }
 

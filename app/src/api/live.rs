@@ -7,10 +7,7 @@ use leptos::server;
 
 #[cfg(feature = "ssr")]
 fn live() -> Result<crate::ai::live::Live, AppError> {
-    leptos::prelude::use_context::<crate::ai::live::Live>().ok_or_else(|| {
-        tracing::error!("the interviewer is not in the server function's context");
-        AppError::Internal
-    })
+    super::from_context()
 }
 
 /// Checks that the signed-in user owns the interview (404 otherwise).

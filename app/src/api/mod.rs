@@ -16,8 +16,18 @@ pub use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 pub(crate) fn db() -> Result<crate::store::Db, AppError> {
-    leptos::prelude::use_context::<crate::store::Db>().ok_or_else(|| {
-        tracing::error!("the store is not in the server function's context");
+    from_context()
+}
+
+/// A service the server put in the server functions' context (`Db`, `Live`); its absence is
+/// a wiring mistake, logged, and `Internal` to the caller.
+#[cfg(feature = "ssr")]
+pub(crate) fn from_context<T: Clone + Send + Sync + 'static>() -> Result<T, AppError> {
+    leptos::prelude::use_context::<T>().ok_or_else(|| {
+        tracing::error!(
+            service = std::any::type_name::<T>(),
+            "missing from the server function's context"
+        );
         AppError::Internal
     })
 }
