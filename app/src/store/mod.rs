@@ -143,6 +143,14 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 /// turned on per connection.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // The query planner stability guarantee: a cached statement keeps its plan whatever values
+    // are bound. Without it SQLite (3.53, bundled) treats a bound LIMIT or OFFSET as a value
+    // the plan may depend on and compiles the statement again after every new binding: the
+    // paged list was re-parsed and re-planned on each request.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(64);
