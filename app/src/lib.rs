@@ -21,7 +21,7 @@ pub mod store;
 pub mod validate;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -48,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 // The stylesheet's hashed name is known only on the server, so it is linked here.
-                <HashedStylesheet options=options.clone() id="leptos" />
+                <link id="leptos" rel="stylesheet" href=stylesheet_href(&options) />
                 {scripts}
                 <MetaTags />
             </head>
@@ -57,6 +57,50 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's address, with cargo-leptos's hash in its name when files are hashed.
+/// Leptos's `HashedStylesheet` finds the executable and reads the hash file on every render;
+/// the name cannot change while the process runs, so it is worked out once.
+#[cfg(feature = "ssr")]
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    static HREF: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let key = format!(
+        "{}|{}|{}",
+        options.site_pkg_dir, options.output_name, options.hash_files
+    );
+    let (cached_key, href) = HREF.get_or_init(|| (key.clone(), hashed_stylesheet_href(options)));
+    if *cached_key == key {
+        href.clone()
+    } else {
+        // Another configuration in the same process (tests start several servers).
+        hashed_stylesheet_href(options)
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn hashed_stylesheet_href(options: &LeptosOptions) -> String {
+    let mut name = options.output_name.to_string();
+    let hashes = options
+        .hash_files
+        .then(|| std::env::current_exe().ok())
+        .flatten()
+        .and_then(|exe| exe.parent().map(|d| d.join(options.hash_file.as_ref())))
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .unwrap_or_default();
+    if let Some(hash) = hashes
+        .lines()
+        .filter_map(|l| l.trim().split_once(':'))
+        .find_map(|(file, hash)| (file == "css").then(|| hash.trim()))
+    {
+        name = format!("{name}.{hash}");
+    }
+    format!("/{}/{name}.css", options.site_pkg_dir)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn stylesheet_href(_: &LeptosOptions) -> String {
+    String::new()
 }
 
 #[component]

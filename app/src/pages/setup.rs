@@ -320,7 +320,8 @@ fn SkillOption(form: SetupState, skill: Skill, initially: bool) -> impl IntoView
                         form.clear_error("skill_ids");
                     } />
                 <span class="skill-name">{skill.name}</span>
-                <Show when=is_suggested><span class="badge">"Suggested"</span></Show>
+                // A closure, not <Show>: <Show> gives each of the skills its own reactive owner.
+                {move || is_suggested().then(|| view! { <span class="badge">"Suggested"</span> })}
             </label>
         </li>
     }
