@@ -8,7 +8,7 @@
 //! beside it); creating interviews with 5 skills ≥ 3,000/s; one page of a 10,000-interview
 //! history < 2 ms (issue 2).
 
-use app::model::{InterviewFilter, InterviewStatus, TurnAction};
+use app::model::{InterviewFilter, InterviewStatus, InterviewTypeId, SkillId, TurnAction};
 use app::store::{self, Db, NewInterview, NewUser};
 use rusqlite::{Connection, params};
 use std::time::{Duration, Instant};
@@ -31,10 +31,10 @@ impl Rng {
     }
 }
 
-fn five_skills(rng: &mut Rng, first: i64) -> Vec<i64> {
+fn five_skills(rng: &mut Rng, first: i64) -> Vec<SkillId> {
     let mut ids = Vec::with_capacity(5);
     while ids.len() < 5 {
-        let id = first + rng.below(SKILLS);
+        let id = SkillId(first + rng.below(SKILLS));
         if !ids.contains(&id) {
             ids.push(id);
         }
@@ -158,7 +158,7 @@ fn main() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
 
     println!("\n-- question selection (5 skills, {QUESTIONS_PER_SKILL} questions each)");
-    let sets: Vec<Vec<i64>> = (0..1000)
+    let sets: Vec<Vec<SkillId>> = (0..1000)
         .map(|_| five_skills(&mut rng, first_skill))
         .collect();
     // Selection as starting an interview does it (`Live::take_turn` → `live::load_turn` →
@@ -175,7 +175,7 @@ fn main() {
     )
     .unwrap()
     .id;
-    let technical: i64 = conn
+    let technical: InterviewTypeId = conn
         .query_row(
             "SELECT interview_type_id FROM Interview_Types WHERE type_name = 'Technical'",
             [],
@@ -306,7 +306,7 @@ fn main() {
             &NewInterview {
                 user_id: user.clone(),
                 title: format!("Bench interview {i}"),
-                interview_type_id: Some(1 + (i % 4) as i64),
+                interview_type_id: Some(InterviewTypeId(1 + (i % 4) as i64)),
                 skill_ids: five_skills(&mut rng, first_skill),
                 ..Default::default()
             },
@@ -340,7 +340,7 @@ fn main() {
                     let new = NewInterview {
                         user_id: user.clone(),
                         title: format!("Async interview {t}-{i}"),
-                        interview_type_id: Some(2),
+                        interview_type_id: Some(InterviewTypeId(2)),
                         skill_ids: five_skills(&mut rng, first_skill),
                         ..Default::default()
                     };
@@ -383,7 +383,7 @@ fn main() {
                     "{} practice {i}",
                     ["Backend", "Frontend", "Leadership", "Product"][i % 4]
                 ),
-                interview_type_id: Some(1 + (i % 4) as i64),
+                interview_type_id: Some(InterviewTypeId(1 + (i % 4) as i64)),
                 skill_ids: five_skills(&mut rng, first_skill),
                 ..Default::default()
             },
@@ -396,7 +396,7 @@ fn main() {
         sample_ids.push(it.id);
     }
     conn.execute_batch("ANALYZE").unwrap();
-    let popular_skill: i64 = conn
+    let popular_skill: SkillId = conn
         .query_row(
             "SELECT skill_id FROM Interview_Skills l JOIN Interviews i USING (interview_id)
              WHERE i.user_id = ?1 GROUP BY skill_id ORDER BY count(*) DESC LIMIT 1",
@@ -432,7 +432,7 @@ fn main() {
         (
             "by type",
             InterviewFilter {
-                interview_type_id: Some(2),
+                interview_type_id: Some(InterviewTypeId(2)),
                 per_page: 20,
                 ..Default::default()
             },
@@ -464,7 +464,7 @@ fn main() {
         (
             "type + status + title, page 3",
             InterviewFilter {
-                interview_type_id: Some(3),
+                interview_type_id: Some(InterviewTypeId(3)),
                 status: Some(InterviewStatus::Completed),
                 title_query: Some("leadership".into()),
                 page: 3,

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod error;
 pub mod model;
 pub mod pages;
+pub mod progress;
 pub mod scoring;
 pub mod selection;
 #[cfg(feature = "ssr")]
@@ -124,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("signin") view=pages::SignInPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("register") view=pages::RegisterPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("interviews") view=pages::InterviewsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("progress") view=pages::ProgressPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("interviews"), StaticSegment("new"))
                         view=pages::SetupPage

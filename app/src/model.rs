@@ -8,7 +8,7 @@ use std::str::FromStr;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InterviewType {
-    pub id: i64,
+    pub id: InterviewTypeId,
     pub name: String,
     pub description: Option<String>,
 }
@@ -16,16 +16,16 @@ pub struct InterviewType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Skill {
-    pub id: i64,
+    pub id: SkillId,
     pub name: String,
     pub description: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
-    pub id: i64,
+    pub id: QuestionId,
     /// `None` once the question's skill has been deleted (the plan's ON DELETE SET NULL).
-    pub skill_id: Option<i64>,
+    pub skill_id: Option<SkillId>,
     pub text: String,
     pub difficulty: Option<Difficulty>,
     /// What the question is really about; one interview never asks two on one theme.
@@ -95,6 +95,46 @@ macro_rules! string_id {
     };
 }
 
+/// A catalogue id: an integer on the wire and in the database, typed like the string ids so
+/// that a skill's id cannot be passed where an interview type's is expected.
+macro_rules! int_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+    };
+}
+
+int_id!(
+    /// An interview type's id.
+    InterviewTypeId
+);
+int_id!(
+    /// A skill's id.
+    SkillId
+);
+int_id!(
+    /// A question's id in the question bank.
+    QuestionId
+);
+
 string_id!(
     /// A user's id (a UUID).
     UserId
@@ -132,12 +172,13 @@ pub struct Interview {
     pub difficulty: DifficultySetting,
 }
 
+/// What pages call an interview that has no title.
+pub const UNTITLED: &str = "Untitled interview";
+
 impl Interview {
     /// The title as pages show it.
     pub fn display_title(&self) -> String {
-        self.title
-            .clone()
-            .unwrap_or_else(|| "Untitled interview".into())
+        self.title.clone().unwrap_or_else(|| UNTITLED.into())
     }
 
     /// The type's name as pages show it.
@@ -214,9 +255,9 @@ pub struct Message {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InterviewFilter {
-    pub interview_type_id: Option<i64>,
+    pub interview_type_id: Option<InterviewTypeId>,
     /// Interviews that have every one of these skills.
-    pub skill_ids: Vec<i64>,
+    pub skill_ids: Vec<SkillId>,
     pub status: Option<InterviewStatus>,
     /// Case-insensitive substring of the title.
     pub title_query: Option<String>,
@@ -249,8 +290,10 @@ impl InterviewFilter {
                 n
             };
             match key {
-                "type" => f.interview_type_id = number("type", &mut problems),
-                "skill" => f.skill_ids.extend(number("skill", &mut problems)),
+                "type" => f.interview_type_id = number("type", &mut problems).map(InterviewTypeId),
+                "skill" => f
+                    .skill_ids
+                    .extend(number("skill", &mut problems).map(SkillId)),
                 "status" => match value.parse() {
                     Ok(s) => f.status = Some(s),
                     Err(e) => problems.push(e),
@@ -645,8 +688,8 @@ mod tests {
     #[test]
     fn filters_round_trip_through_the_query() {
         let f = InterviewFilter {
-            interview_type_id: Some(2),
-            skill_ids: vec![3, 9],
+            interview_type_id: Some(InterviewTypeId(2)),
+            skill_ids: vec![SkillId(3), SkillId(9)],
             status: Some(InterviewStatus::Completed),
             title_query: Some("back end & more".into()),
             page: 3,

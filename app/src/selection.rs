@@ -4,21 +4,22 @@
 //! are remembered, so switching to another type swaps the suggestions but keeps hand-picked
 //! skills (and keeps unticked suggestions unticked if the new type suggests them too).
 
+use crate::model::SkillId;
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Selection {
     /// The skills currently ticked.
-    pub selected: BTreeSet<i64>,
+    pub selected: BTreeSet<SkillId>,
     /// Ticked by hand.
-    pub picked: BTreeSet<i64>,
+    pub picked: BTreeSet<SkillId>,
     /// Unticked by hand.
-    pub dropped: BTreeSet<i64>,
+    pub dropped: BTreeSet<SkillId>,
 }
 
 impl Selection {
     /// The user ticked (`on`) or unticked a skill.
-    pub fn toggle(&mut self, skill: i64, on: bool) {
+    pub fn toggle(&mut self, skill: SkillId, on: bool) {
         if on {
             self.selected.insert(skill);
             self.picked.insert(skill);
@@ -32,7 +33,7 @@ impl Selection {
 
     /// The type changed and now suggests `suggested`: the selection becomes the hand-picked
     /// skills plus the new suggestions the user has not unticked.
-    pub fn switch_type(&mut self, suggested: &[i64]) {
+    pub fn switch_type(&mut self, suggested: &[SkillId]) {
         self.selected = self
             .picked
             .iter()
@@ -48,7 +49,11 @@ impl Selection {
 }
 
 /// The skills in display order: suggested ones first, each group keeping its given order.
-pub fn suggested_first<T: Clone>(items: &[T], id: impl Fn(&T) -> i64, suggested: &[i64]) -> Vec<T> {
+pub fn suggested_first<T: Clone>(
+    items: &[T],
+    id: impl Fn(&T) -> SkillId,
+    suggested: &[SkillId],
+) -> Vec<T> {
     let mut out: Vec<T> = items
         .iter()
         .filter(|i| suggested.contains(&id(i)))
@@ -76,55 +81,66 @@ mod tests {
     const TECHNICAL: [i64; 4] = [1, 2, 5, 9];
     const BEHAVIORAL: [i64; 3] = [6, 7, 13];
 
-    fn set(ids: &[i64]) -> BTreeSet<i64> {
-        ids.iter().copied().collect()
+    fn skills(ids: &[i64]) -> Vec<SkillId> {
+        ids.iter().copied().map(SkillId).collect()
+    }
+
+    fn set(ids: &[i64]) -> BTreeSet<SkillId> {
+        ids.iter().copied().map(SkillId).collect()
     }
 
     #[test]
     fn choosing_a_type_preselects_its_suggestions() {
         let mut s = Selection::default();
-        s.switch_type(&TECHNICAL);
+        s.switch_type(&skills(&TECHNICAL));
         assert_eq!(s.selected, set(&TECHNICAL));
     }
 
     #[test]
     fn switching_type_swaps_suggestions_but_keeps_manual_picks() {
         let mut s = Selection::default();
-        s.switch_type(&TECHNICAL);
-        s.toggle(4, true); // Go, by hand
-        s.switch_type(&BEHAVIORAL);
+        s.switch_type(&skills(&TECHNICAL));
+        s.toggle(SkillId(4), true); // Go, by hand
+        s.switch_type(&skills(&BEHAVIORAL));
         assert_eq!(s.selected, set(&[4, 6, 7, 13]));
-        s.switch_type(&TECHNICAL);
+        s.switch_type(&skills(&TECHNICAL));
         assert_eq!(s.selected, set(&[1, 2, 4, 5, 9]));
     }
 
     #[test]
     fn an_unticked_suggestion_stays_unticked() {
         let mut s = Selection::default();
-        s.switch_type(&TECHNICAL);
-        s.toggle(2, false); // not Python
-        s.switch_type(&BEHAVIORAL);
-        s.switch_type(&TECHNICAL);
+        s.switch_type(&skills(&TECHNICAL));
+        s.toggle(SkillId(2), false); // not Python
+        s.switch_type(&skills(&BEHAVIORAL));
+        s.switch_type(&skills(&TECHNICAL));
         assert_eq!(s.selected, set(&[1, 5, 9]));
-        s.toggle(2, true);
-        assert!(s.selected.contains(&2));
+        s.toggle(SkillId(2), true);
+        assert!(s.selected.contains(&SkillId(2)));
     }
 
     #[test]
     fn a_suggestion_ticked_by_hand_survives_a_switch() {
         let mut s = Selection::default();
-        s.switch_type(&TECHNICAL);
-        s.toggle(1, false);
-        s.toggle(1, true); // re-ticked by hand: now a manual pick
-        s.switch_type(&BEHAVIORAL);
+        s.switch_type(&skills(&TECHNICAL));
+        s.toggle(SkillId(1), false);
+        s.toggle(SkillId(1), true); // re-ticked by hand: now a manual pick
+        s.switch_type(&skills(&BEHAVIORAL));
         assert_eq!(s.selected, set(&[1, 6, 7, 13]));
     }
 
     #[test]
     fn ordering_and_search() {
-        let items = [(1, "JavaScript"), (4, "Go"), (6, "Communication")];
-        let ordered = suggested_first(&items, |i| i.0, &[6]);
-        assert_eq!(ordered.iter().map(|i| i.0).collect::<Vec<_>>(), [6, 1, 4]);
+        let items = [
+            (SkillId(1), "JavaScript"),
+            (SkillId(4), "Go"),
+            (SkillId(6), "Communication"),
+        ];
+        let ordered = suggested_first(&items, |i| i.0, &[SkillId(6)]);
+        assert_eq!(
+            ordered.iter().map(|i| i.0).collect::<Vec<_>>(),
+            skills(&[6, 1, 4])
+        );
         assert!(matches_search("JavaScript", " script "));
         assert!(matches_search("Go", ""));
         assert!(!matches_search("Go", "java"));

@@ -271,7 +271,7 @@ mod tests {
 
 // ---------------------------------------------------------------- interview setup
 
-use crate::model::{DifficultySetting, QUESTION_COUNTS};
+use crate::model::{DifficultySetting, InterviewTypeId, QUESTION_COUNTS, SkillId};
 
 /// The setup's limits; the store enforces the same ones (it re-exports these).
 pub const MAX_TITLE_CHARS: usize = 120;
@@ -283,8 +283,8 @@ pub const MAX_SKILLS: usize = 10;
 #[serde(default)]
 pub struct SetupInput {
     pub title: String,
-    pub interview_type_id: Option<i64>,
-    pub skill_ids: Vec<i64>,
+    pub interview_type_id: Option<InterviewTypeId>,
+    pub skill_ids: Vec<SkillId>,
     pub question_count: u8,
     pub difficulty: DifficultySetting,
 }
@@ -452,7 +452,11 @@ impl fmt::Display for SetupError {
 
 /// Checks a setup against the types and skills that exist. Returns every problem (at most one
 /// per field), so the form can show them all at once; empty means valid.
-pub fn setup(input: &SetupInput, known_types: &[i64], known_skills: &[i64]) -> Vec<SetupError> {
+pub fn setup(
+    input: &SetupInput,
+    known_types: &[InterviewTypeId],
+    known_skills: &[SkillId],
+) -> Vec<SetupError> {
     let mut errors = Vec::new();
     let title_chars = input.title.trim().chars().count();
     if title_chars == 0 {
@@ -469,7 +473,10 @@ pub fn setup(input: &SetupInput, known_types: &[i64], known_skills: &[i64]) -> V
 }
 
 /// The interview type rule: one is required and it must exist.
-pub fn type_choice(interview_type_id: Option<i64>, known_types: &[i64]) -> Option<SetupError> {
+pub fn type_choice(
+    interview_type_id: Option<InterviewTypeId>,
+    known_types: &[InterviewTypeId],
+) -> Option<SetupError> {
     match interview_type_id {
         None => Some(SetupError::TypeMissing),
         Some(id) if !known_types.contains(&id) => Some(SetupError::TypeUnknown),
@@ -478,7 +485,7 @@ pub fn type_choice(interview_type_id: Option<i64>, known_types: &[i64]) -> Optio
 }
 
 /// The skills rule: 1 to 10 distinct skills, all of which exist.
-pub fn skill_choice(skill_ids: &[i64], known_skills: &[i64]) -> Option<SetupError> {
+pub fn skill_choice(skill_ids: &[SkillId], known_skills: &[SkillId]) -> Option<SetupError> {
     let mut skills = skill_ids.to_vec();
     skills.sort_unstable();
     skills.dedup();
@@ -497,12 +504,20 @@ pub fn skill_choice(skill_ids: &[i64], known_skills: &[i64]) -> Option<SetupErro
 mod setup_tests {
     use super::*;
 
+    fn types(ids: &[i64]) -> Vec<InterviewTypeId> {
+        ids.iter().copied().map(InterviewTypeId).collect()
+    }
+
+    fn skills(ids: &[i64]) -> Vec<SkillId> {
+        ids.iter().copied().map(SkillId).collect()
+    }
+
     #[test]
     fn the_setup_codec_reads_back_what_it_writes() {
         let input = SetupInput {
             title: "Final round & co".into(),
-            interview_type_id: Some(2),
-            skill_ids: vec![3, 9, 1],
+            interview_type_id: Some(InterviewTypeId(2)),
+            skill_ids: skills(&[3, 9, 1]),
             question_count: 8,
             difficulty: DifficultySetting::Hard,
         };
@@ -533,8 +548,8 @@ mod setup_tests {
             ("skill_ids", "two"),
         ]);
         assert_eq!(input.interview_type_id, None);
-        assert_eq!(input.skill_ids, vec![2]);
-        let errors = with_unreadable(setup(&input, &[1], &[2]), &unreadable);
+        assert_eq!(input.skill_ids, vec![SkillId(2)]);
+        let errors = with_unreadable(setup(&input, &types(&[1]), &skills(&[2])), &unreadable);
         assert_eq!(
             errors,
             vec![SetupError::TypeUnknown, SetupError::SkillUnknown]
@@ -544,8 +559,8 @@ mod setup_tests {
     fn input() -> SetupInput {
         SetupInput {
             title: "Backend loop".into(),
-            interview_type_id: Some(1),
-            skill_ids: vec![1, 2],
+            interview_type_id: Some(InterviewTypeId(1)),
+            skill_ids: skills(&[1, 2]),
             question_count: 6,
             difficulty: DifficultySetting::Mixed,
         }
@@ -553,7 +568,10 @@ mod setup_tests {
 
     #[test]
     fn a_good_setup_passes() {
-        assert_eq!(setup(&input(), &[1, 2], &[1, 2, 3]), vec![]);
+        assert_eq!(
+            setup(&input(), &types(&[1, 2]), &skills(&[1, 2, 3])),
+            vec![]
+        );
     }
 
     #[test]
@@ -565,7 +583,7 @@ mod setup_tests {
             question_count: 13,
             ..input()
         };
-        let errors = setup(&bad, &[1], &[1]);
+        let errors = setup(&bad, &types(&[1]), &skills(&[1]));
         assert_eq!(
             errors,
             vec![
@@ -588,36 +606,43 @@ mod setup_tests {
             title: format!("  {}  ", "é".repeat(120)),
             ..input()
         };
-        assert_eq!(setup(&ok, &[1], &[1, 2]), vec![]);
+        assert_eq!(setup(&ok, &types(&[1]), &skills(&[1, 2])), vec![]);
         let blank = SetupInput {
             title: "   ".into(),
             ..input()
         };
-        assert_eq!(setup(&blank, &[1], &[1, 2]), vec![SetupError::TitleEmpty]);
+        assert_eq!(
+            setup(&blank, &types(&[1]), &skills(&[1, 2])),
+            vec![SetupError::TitleEmpty]
+        );
         let repeated = SetupInput {
-            skill_ids: vec![1; 11],
+            skill_ids: vec![SkillId(1); 11],
             ..input()
         };
         assert_eq!(
-            setup(&repeated, &[1], &[1]),
+            setup(&repeated, &types(&[1]), &skills(&[1])),
             vec![],
             "eleven copies of one skill are one skill"
         );
         let eleven = SetupInput {
-            skill_ids: (1..=11).collect(),
+            skill_ids: (1..=11).map(SkillId).collect(),
             ..input()
         };
         assert_eq!(
-            setup(&eleven, &[1], &(1..=11).collect::<Vec<_>>()),
+            setup(
+                &eleven,
+                &types(&[1]),
+                &(1..=11).map(SkillId).collect::<Vec<_>>()
+            ),
             vec![SetupError::SkillsTooMany]
         );
         let unknown = SetupInput {
-            skill_ids: vec![1, 99],
-            interview_type_id: Some(7),
+            skill_ids: skills(&[1, 99]),
+            interview_type_id: Some(InterviewTypeId(7)),
             ..input()
         };
         assert_eq!(
-            setup(&unknown, &[1], &[1]),
+            setup(&unknown, &types(&[1]), &skills(&[1])),
             vec![SetupError::TypeUnknown, SetupError::SkillUnknown]
         );
         for n in [2, 13] {
@@ -627,8 +652,8 @@ mod setup_tests {
                         question_count: n,
                         ..input()
                     },
-                    &[1],
-                    &[1, 2]
+                    &types(&[1]),
+                    &skills(&[1, 2])
                 ),
                 vec![SetupError::QuestionCount]
             );

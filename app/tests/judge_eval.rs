@@ -37,7 +37,7 @@ fn the_judge_rates_the_evaluation_set_as_an_interviewer_would() {
     let mut questions = std::collections::HashSet::new();
     let mut failures = Vec::new();
     for c in &cases {
-        let (id, difficulty): (i64, Option<String>) = conn
+        let (id, difficulty): (app::model::QuestionId, Option<String>) = conn
             .query_row(
                 "SELECT question_id, difficulty_level FROM Questions WHERE question_text = ?1",
                 [&c.question],

@@ -11,7 +11,7 @@ use crate::AppState;
 use app::api::{AppError, SetupOutcome, setup_interview_for};
 use app::model::{
     DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewId,
-    InterviewPage, InterviewStatus, InterviewType, Skill, User,
+    InterviewPage, InterviewStatus, InterviewType, InterviewTypeId, Skill, SkillId, User,
 };
 use app::store::{self, StoreError};
 use app::validate::{SetupError, SetupInput};
@@ -177,7 +177,7 @@ async fn interview_types(
 async fn suggested_skills(
     _: ApiUser,
     State(s): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<InterviewTypeId>,
 ) -> ApiResult<axum::Json<Vec<Skill>>> {
     Ok(axum::Json(
         s.db.read(move |c| store::get_suggested_skills_for_type(c, id))
@@ -200,9 +200,9 @@ async fn skills(_: ApiUser, State(s): State<AppState>) -> ApiResult<axum::Json<V
 pub struct CreateInterview {
     /// 1–120 characters after trimming.
     title: String,
-    interview_type_id: i64,
+    interview_type_id: InterviewTypeId,
     /// 1–10 skill ids.
-    skill_ids: Vec<i64>,
+    skill_ids: Vec<SkillId>,
     /// 3–12; 6 when left out.
     #[serde(default)]
     question_count: Option<u8>,
@@ -306,7 +306,7 @@ async fn get_interview(
 #[serde(deny_unknown_fields)]
 pub struct UpdateInterview {
     title: Option<String>,
-    interview_type_id: Option<i64>,
+    interview_type_id: Option<InterviewTypeId>,
 }
 
 /// Renames an interview and/or sets its type (one transaction). 409 when it would change the
@@ -357,7 +357,7 @@ async fn delete_interview(
 async fn add_skill(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,
-    ApiPath((id, skill_id)): ApiPath<(InterviewId, i64)>,
+    ApiPath((id, skill_id)): ApiPath<(InterviewId, SkillId)>,
 ) -> ApiResult<axum::Json<Vec<Skill>>> {
     let skills = owned(&s, user, id, move |c, id| {
         store::add_skill_to_interview(c, id, skill_id)?;
@@ -376,7 +376,7 @@ async fn add_skill(
 async fn remove_skill(
     ApiUser(user): ApiUser,
     State(s): State<AppState>,
-    ApiPath((id, skill_id)): ApiPath<(InterviewId, i64)>,
+    ApiPath((id, skill_id)): ApiPath<(InterviewId, SkillId)>,
 ) -> ApiResult<axum::Json<Vec<Skill>>> {
     let skills = owned(&s, user, id, move |c, id| {
         store::remove_skill_from_interview(c, id, skill_id)?;

@@ -83,7 +83,7 @@ fn internal(e: impl std::fmt::Display) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::model::DifficultySetting;
+    use app::model::{DifficultySetting, InterviewTypeId, SkillId};
 
     #[test]
     fn repeated_checkbox_keys_become_a_list_and_junk_is_reported_beside_its_field() {
@@ -92,8 +92,8 @@ mod tests {
         );
         assert!(unreadable.is_empty());
         assert_eq!(input.title, "Loop");
-        assert_eq!(input.interview_type_id, Some(2));
-        assert_eq!(input.skill_ids, vec![1, 7]);
+        assert_eq!(input.interview_type_id, Some(InterviewTypeId(2)));
+        assert_eq!(input.skill_ids, vec![SkillId(1), SkillId(7)]);
         assert_eq!(
             (input.question_count, input.difficulty),
             (8, DifficultySetting::Hard)
@@ -105,9 +105,9 @@ mod tests {
             vec![SetupError::TypeUnknown, SetupError::SkillUnknown]
         );
         assert_eq!(junk.interview_type_id, None);
-        assert_eq!(junk.skill_ids, Vec::<i64>::new());
+        assert_eq!(junk.skill_ids, Vec::<SkillId>::new());
         assert_eq!(junk.question_count, 0);
         assert_eq!(junk.difficulty, DifficultySetting::Mixed);
-        assert_eq!(parse("").0.skill_ids, Vec::<i64>::new());
+        assert_eq!(parse("").0.skill_ids, Vec::<SkillId>::new());
     }
 }

@@ -1,7 +1,7 @@
 //! Test fixtures shared by the AI module's tests: a question about an LRU cache and a small
 //! rubric for it.
 
-use crate::model::{KeyPoint, Probe, Rubric};
+use crate::model::{KeyPoint, Probe, QuestionId, Rubric, SkillId};
 
 pub const LRU_QUESTION: &str = "Design a least-recently-used cache with constant-time get and put.";
 
@@ -40,9 +40,9 @@ pub fn report_input_with_answer(answer: &str) -> crate::ai::ReportInput {
     let asked = crate::store::AskedQuestion {
         id: "q1".into(),
         order: 1,
-        question_bank_id: Some(7),
+        question_bank_id: Some(QuestionId(7)),
         text: LRU_QUESTION.into(),
-        skill_id: Some(1),
+        skill_id: Some(SkillId(1)),
         skill_name: Some("Data Structures".into()),
         difficulty: Some(crate::model::Difficulty::Medium),
         answer: Some(answer.to_owned()),
@@ -53,9 +53,9 @@ pub fn report_input_with_answer(answer: &str) -> crate::ai::ReportInput {
     };
     crate::ai::ReportInput {
         type_name: "Technical".into(),
-        skills: vec![(1, "Data Structures".into())],
+        skills: vec![(SkillId(1), "Data Structures".into())],
         questions: vec![asked],
-        rubrics: [(7, lru_rubric())].into_iter().collect(),
-        plan_skills: vec![Some(1)],
+        rubrics: [(QuestionId(7), lru_rubric())].into_iter().collect(),
+        plan_skills: vec![Some(SkillId(1))],
     }
 }

@@ -130,12 +130,12 @@ pub enum Ack {
 pub struct ReportInput {
     pub type_name: String,
     /// (id, name) of every selected skill.
-    pub skills: Vec<(i64, String)>,
+    pub skills: Vec<(crate::model::SkillId, String)>,
     pub questions: Vec<AskedQuestion>,
     /// The rubrics of the asked questions, by bank id.
-    pub rubrics: std::collections::HashMap<i64, crate::model::Rubric>,
+    pub rubrics: std::collections::HashMap<crate::model::QuestionId, crate::model::Rubric>,
     /// The skill of each planned question, in plan order.
-    pub plan_skills: Vec<Option<i64>>,
+    pub plan_skills: Vec<Option<crate::model::SkillId>>,
 }
 
 /// The interviewer in use, chosen by configuration.

@@ -12,7 +12,7 @@
 //! 7. otherwise a shuffle fixed by the seed, so a given interview always gets the same plan.
 
 pub use crate::model::difficulty_rank;
-use crate::model::{Difficulty, DifficultySetting, Question};
+use crate::model::{Difficulty, DifficultySetting, Question, QuestionId, SkillId};
 use std::collections::HashSet;
 
 pub struct PlanInput<'a> {
@@ -22,7 +22,7 @@ pub struct PlanInput<'a> {
     pub count: usize,
     pub difficulty: DifficultySetting,
     /// Question ids this user met in recent interviews.
-    pub recent: &'a HashSet<i64>,
+    pub recent: &'a HashSet<QuestionId>,
     pub seed: u64,
 }
 
@@ -30,7 +30,7 @@ pub struct PlanInput<'a> {
 pub fn plan_questions(input: &PlanInput<'_>) -> Vec<Question> {
     let mut rng = SplitMix64(input.seed);
     // Skills in pool order; each with its questions shuffled by the seed.
-    let mut skills: Vec<(i64, Vec<&Question>)> = Vec::new();
+    let mut skills: Vec<(SkillId, Vec<&Question>)> = Vec::new();
     let mut seen = HashSet::new();
     for q in input.pool {
         let Some(skill) = q.skill_id else { continue };
@@ -158,8 +158,8 @@ mod tests {
                 .map(|_| {
                     id += 1;
                     Question {
-                        id,
-                        skill_id: Some(100 + s as i64),
+                        id: QuestionId(id),
+                        skill_id: Some(SkillId(100 + s as i64)),
                         text: format!("q{id}"),
                         difficulty: Some(Difficulty::ALL[rng.below(3)]),
                         // A few shared themes, so plans must avoid repeats across skills.
@@ -179,7 +179,7 @@ mod tests {
             let mut rng = SplitMix64(case);
             let skills = 1 + rng.below(6);
             let p = pool(&mut rng, skills);
-            let recent: HashSet<i64> = p
+            let recent: HashSet<QuestionId> = p
                 .iter()
                 .filter(|_| rng.below(3) == 0)
                 .map(|q| q.id)
@@ -197,7 +197,7 @@ mod tests {
     struct PlanInputOwned {
         count: usize,
         difficulty: DifficultySetting,
-        recent: HashSet<i64>,
+        recent: HashSet<QuestionId>,
         seed: u64,
     }
 
@@ -242,7 +242,7 @@ mod tests {
                 );
             }
             assert_eq!(plain(&p).len().min(i.count), run(&plain(&p), &i).len());
-            let ids: HashSet<i64> = plan.iter().map(|q| q.id).collect();
+            let ids: HashSet<QuestionId> = plan.iter().map(|q| q.id).collect();
             assert_eq!(ids.len(), plan.len(), "a question repeats");
             let themes: Vec<&String> = plan.iter().filter_map(|q| q.theme.as_ref()).collect();
             let distinct: HashSet<&&String> = themes.iter().collect();
@@ -257,9 +257,9 @@ mod tests {
     #[test]
     fn every_skill_gets_a_question_when_there_are_enough_questions() {
         for (p, i) in cases(2000) {
-            let skills: HashSet<i64> = p.iter().filter_map(|q| q.skill_id).collect();
+            let skills: HashSet<SkillId> = p.iter().filter_map(|q| q.skill_id).collect();
             let plan = run(&p, &i);
-            let covered: HashSet<i64> = plan.iter().filter_map(|q| q.skill_id).collect();
+            let covered: HashSet<SkillId> = plan.iter().filter_map(|q| q.skill_id).collect();
             if i.count >= skills.len() {
                 for s in skills.difference(&covered) {
                     assert!(
@@ -272,7 +272,7 @@ mod tests {
             }
             // In turn: a skill has two more questions than another only when the other had
             // no unseen question left.
-            let n = |s: i64| plan.iter().filter(|q| q.skill_id == Some(s)).count();
+            let n = |s: SkillId| plan.iter().filter(|q| q.skill_id == Some(s)).count();
             for a in &skills {
                 for b in &skills {
                     if n(*a) > n(*b) + 1 {
@@ -313,7 +313,7 @@ mod tests {
             }) else {
                 continue;
             };
-            let skills: HashSet<i64> = p.iter().filter_map(|q| q.skill_id).collect();
+            let skills: HashSet<SkillId> = p.iter().filter_map(|q| q.skill_id).collect();
             let per_skill = i.count.div_ceil(skills.len());
             let enough = skills.iter().all(|s| {
                 p.iter()
@@ -334,7 +334,7 @@ mod tests {
     fn recent_questions_are_avoided_while_the_pool_allows() {
         for (p, i) in cases(2000) {
             let p = plain(&p);
-            let skills: HashSet<i64> = p.iter().filter_map(|q| q.skill_id).collect();
+            let skills: HashSet<SkillId> = p.iter().filter_map(|q| q.skill_id).collect();
             let fresh = p.iter().filter(|q| !i.recent.contains(&q.id)).count();
             let every_skill_has_fresh = skills.iter().all(|s| {
                 p.iter()

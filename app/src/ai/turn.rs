@@ -6,7 +6,9 @@
 use super::judge::Judgement;
 use super::plan::{PlanInput, plan_questions, seed_for};
 use super::{Ack, BriefQuestion, ReportInput, Step, TurnBrief, prompt, rules};
-use crate::model::{Interview, InterviewStatus, MAX_ANSWER_CHARS, Question, TurnAction};
+use crate::model::{
+    Interview, InterviewStatus, MAX_ANSWER_CHARS, Question, QuestionId, SkillId, TurnAction,
+};
 use crate::store::{AnswerSlot, AskedQuestion, NewAsked, StoreError, TurnChanges, TurnState};
 use std::collections::HashSet;
 
@@ -17,7 +19,7 @@ pub struct Loaded {
     /// For a start: the question pool of the interview's type and skills, and the questions
     /// this user met recently.
     pub pool: Vec<Question>,
-    pub recent: HashSet<i64>,
+    pub recent: HashSet<QuestionId>,
     /// The planned question after the current one, if there is one.
     pub next: Option<Question>,
 }
@@ -135,7 +137,7 @@ fn changes(state: &TurnState) -> TurnChanges {
     }
 }
 
-fn skill_name(i: &Interview, skill_id: Option<i64>) -> Option<String> {
+fn skill_name(i: &Interview, skill_id: Option<SkillId>) -> Option<String> {
     let id = skill_id?;
     i.skills.iter().find(|s| s.id == id).map(|s| s.name.clone())
 }
@@ -356,7 +358,9 @@ fn end(mut t: Turn<'_>) -> Result<Decision, TurnError> {
 mod tests {
     use super::*;
     use crate::ai::fixtures::{LRU_QUESTION, lru_rubric};
-    use crate::model::{Difficulty, DifficultySetting, InterviewType, Rubric, Skill};
+    use crate::model::{
+        Difficulty, DifficultySetting, InterviewType, InterviewTypeId, Rubric, Skill,
+    };
     use std::collections::HashMap;
 
     /// The state of the current question before the turn.
@@ -383,8 +387,8 @@ mod tests {
 
     fn question(id: i64) -> Question {
         Question {
-            id,
-            skill_id: Some(1),
+            id: QuestionId(id),
+            skill_id: Some(SkillId(1)),
             text: format!("{QUESTION} ({id})"),
             difficulty: Some(Difficulty::Medium),
             theme: Some(format!("theme-{id}")),
@@ -396,9 +400,9 @@ mod tests {
         let asked = |answer: Option<&str>| AskedQuestion {
             id: "row-1".into(),
             order: 1,
-            question_bank_id: Some(10),
+            question_bank_id: Some(QuestionId(10)),
             text: QUESTION.into(),
-            skill_id: Some(1),
+            skill_id: Some(SkillId(1)),
             skill_name: Some("Algorithms".into()),
             difficulty: Some(Difficulty::Medium),
             answer: answer.map(str::to_owned),
@@ -438,12 +442,12 @@ mod tests {
                     title: None,
                     status,
                     interview_type: Some(InterviewType {
-                        id: 1,
+                        id: InterviewTypeId(1),
                         name: "Technical".into(),
                         description: None,
                     }),
                     skills: vec![Skill {
-                        id: 1,
+                        id: SkillId(1),
                         name: "Algorithms".into(),
                         description: None,
                     }],
@@ -455,7 +459,7 @@ mod tests {
                     difficulty: DifficultySetting::Mixed,
                 },
                 user_id: "u".into(),
-                plan: started.then(|| vec![10, 11, 12]),
+                plan: started.then(|| vec![QuestionId(10), QuestionId(11), QuestionId(12)]),
                 asked,
                 messages: vec![],
                 pending_answer: None,
@@ -463,8 +467,12 @@ mod tests {
                 report_error: None,
                 report_fallback: None,
                 usage: Default::default(),
-                rubrics: HashMap::from([(10, rubric())]),
-                plan_skills: if started { vec![Some(1); 3] } else { vec![] },
+                rubrics: HashMap::from([(QuestionId(10), rubric())]),
+                plan_skills: if started {
+                    vec![Some(SkillId(1)); 3]
+                } else {
+                    vec![]
+                },
             },
             pool: vec![question(10), question(11), question(12)],
             recent: HashSet::new(),

@@ -3,7 +3,7 @@
 use super::AppError;
 #[cfg(feature = "ssr")]
 use super::db;
-use crate::model::{InterviewType, Skill};
+use crate::model::{InterviewType, InterviewTypeId, Skill};
 use leptos::server;
 
 #[server(prefix = "/fn", endpoint = "interview_types")]
@@ -23,7 +23,9 @@ pub async fn list_skills() -> Result<Vec<Skill>, AppError> {
 }
 
 #[server(prefix = "/fn", endpoint = "suggested_skills")]
-pub async fn list_suggested_skills(interview_type_id: i64) -> Result<Vec<Skill>, AppError> {
+pub async fn list_suggested_skills(
+    interview_type_id: InterviewTypeId,
+) -> Result<Vec<Skill>, AppError> {
     db()?
         .read(move |c| crate::store::get_suggested_skills_for_type(c, interview_type_id))
         .await

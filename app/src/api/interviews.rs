@@ -6,6 +6,8 @@ use super::AppError;
 use super::{db, require_user, with_owned_interview};
 use crate::model::{Interview, InterviewFilter, InterviewId, InterviewPage};
 #[cfg(feature = "ssr")]
+use crate::model::{InterviewTypeId, SkillId};
+#[cfg(feature = "ssr")]
 use crate::store;
 use leptos::server;
 
@@ -89,8 +91,8 @@ pub async fn edit_interview_for(
     db: &store::Db,
     user_id: crate::model::UserId,
     interview_id: InterviewId,
-    interview_type_id: Option<i64>,
-    skill_ids: Vec<i64>,
+    interview_type_id: Option<InterviewTypeId>,
+    skill_ids: Vec<SkillId>,
     unreadable: Vec<crate::validate::SetupError>,
 ) -> Result<SetupOutcome, store::StoreError> {
     db.write(move |c| {

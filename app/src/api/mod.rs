@@ -6,11 +6,13 @@ mod account;
 mod catalog;
 mod interviews;
 mod live;
+mod progress;
 
 pub use account::*;
 pub use catalog::*;
 pub use interviews::*;
 pub use live::*;
+pub use progress::*;
 
 pub use crate::error::AppError;
 

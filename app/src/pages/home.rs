@@ -4,7 +4,7 @@
 
 use super::ErrorNote;
 use crate::api::{list_interview_types, list_skills, list_suggested_skills};
-use crate::model::{InterviewType, Skill};
+use crate::model::{InterviewType, InterviewTypeId, Skill, SkillId};
 use crate::selection::suggested_first;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -14,8 +14,12 @@ pub fn HomePage() -> impl IntoView {
     // The chosen type is in the URL (`/?type=1`): the type buttons submit a plain GET form, so
     // the page needs no script, and a chosen type can be bookmarked.
     let query = use_query_map();
-    let chosen =
-        Memo::new(move |_| query.with(|q| q.get("type").and_then(|t| t.parse::<i64>().ok())));
+    let chosen = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("type")
+                .and_then(|t| t.parse::<InterviewTypeId>().ok())
+        })
+    });
     let types = Resource::new(|| (), |_| list_interview_types());
     let skills = Resource::new(|| (), |_| list_skills());
     let suggested = Resource::new(
@@ -42,7 +46,7 @@ pub fn HomePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match (types.await, skills.await, suggested.await) {
                         (Ok(types), Ok(skills), Ok(suggested)) => {
-                            let suggested: Vec<i64> = suggested.iter().map(|s| s.id).collect();
+                            let suggested: Vec<SkillId> = suggested.iter().map(|s| s.id).collect();
                             view! { <Catalogue types skills chosen=chosen.get_untracked() suggested /> }.into_any()
                         }
                         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
@@ -57,8 +61,8 @@ pub fn HomePage() -> impl IntoView {
 fn Catalogue(
     types: Vec<InterviewType>,
     skills: Vec<Skill>,
-    chosen: Option<i64>,
-    suggested: Vec<i64>,
+    chosen: Option<InterviewTypeId>,
+    suggested: Vec<SkillId>,
 ) -> impl IntoView {
     let summary = match chosen {
         None => "Every skill in the question bank.".to_owned(),
@@ -90,7 +94,7 @@ fn Catalogue(
 /// Each type is a submit button of a GET form: choosing one loads `/?type=N`; choosing the
 /// chosen one again clears the choice.
 #[component]
-fn TypeList(types: Vec<InterviewType>, chosen: Option<i64>) -> impl IntoView {
+fn TypeList(types: Vec<InterviewType>, chosen: Option<InterviewTypeId>) -> impl IntoView {
     view! {
         <form method="get" action="/#types">
             <ul class="type-list">
@@ -116,7 +120,7 @@ fn TypeList(types: Vec<InterviewType>, chosen: Option<i64>) -> impl IntoView {
 }
 
 #[component]
-fn SkillList(skills: Vec<Skill>, suggested: Vec<i64>) -> impl IntoView {
+fn SkillList(skills: Vec<Skill>, suggested: Vec<SkillId>) -> impl IntoView {
     view! {
         <ul class="skill-list">
             {suggested_first(&skills, |s| s.id, &suggested).into_iter().map(|skill| {

@@ -7,7 +7,9 @@ use super::{
     Catalog, CurrentUser, ErrorNote, FieldError, RequireUser, catalog_resource, for_signed_in,
 };
 use crate::api::{AppError, interview_live};
-use crate::model::{Interview, InterviewId, InterviewStatus, InterviewType, LiveInterview, Skill};
+use crate::model::{
+    Interview, InterviewId, InterviewStatus, InterviewType, LiveInterview, Skill, SkillId,
+};
 use crate::validate::SetupError;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -119,7 +121,7 @@ fn EditTypeAndSkills(
     saved: bool,
 ) -> impl IntoView {
     let current_type = interview.interview_type.as_ref().map(|t| t.id);
-    let current_skills: Vec<i64> = interview.skills.iter().map(|s| s.id).collect();
+    let current_skills: Vec<SkillId> = interview.skills.iter().map(|s| s.id).collect();
     let action = format!("/interviews/{}/edit", interview.id);
     let open = !errors.is_empty();
     let error_for = |field: &'static str| {

@@ -5,6 +5,7 @@ mod history;
 mod home;
 mod interview;
 mod live;
+mod progress;
 mod setup;
 
 pub use crate::model::encode_query_value;
@@ -12,6 +13,7 @@ pub use account::{RegisterPage, SignInPage};
 pub use history::InterviewsPage;
 pub use home::HomePage;
 pub use interview::InterviewPage;
+pub use progress::ProgressPage;
 pub use setup::SetupPage;
 
 use crate::error::AppError;
@@ -99,6 +101,7 @@ pub fn UserMenu() -> impl IntoView {
                     <nav class="user-menu" aria-label="Account">
                         <a href="/interviews/new">"New interview"</a>
                         <a href="/interviews">"My interviews"</a>
+                        <a href="/progress">"Progress"</a>
                         <span class="who">"Signed in as "<strong>{u.username}</strong></span>
                         <form method="post" action="/auth/signout">
                             <button type="submit" class="link">"Sign out"</button>

@@ -6,10 +6,14 @@
 //! interview or back here with the error codes and the entered values in the query.
 
 use super::{
-    Alert, Catalog, ErrorNote, FieldError, RequireUser, catalog_resource, hydrated_signal,
+    Alert, Catalog, CurrentUser, ErrorNote, FieldError, RequireUser, catalog_resource,
+    for_signed_in, hydrated_signal,
 };
-use crate::api::{SetupInterview, SetupOutcome, list_suggested_skills};
-use crate::model::{DifficultySetting, InterviewType, QUESTION_COUNTS, Skill};
+use crate::api::{AppError, SetupInterview, SetupOutcome, list_suggested_skills, my_weak_skills};
+use crate::model::{
+    DifficultySetting, InterviewType, InterviewTypeId, QUESTION_COUNTS, Skill, SkillId,
+};
+use crate::progress::WeakSkill;
 use crate::selection::{Selection, matches_search, suggested_first};
 use crate::validate::{self, MAX_SKILLS, MAX_TITLE_CHARS, SetupError, SetupInput};
 use leptos::prelude::*;
@@ -22,26 +26,51 @@ pub fn SetupPage() -> impl IntoView {
     // more than once on the server, and a resource created there would not line up with the
     // browser's when hydrating.
     let catalog = catalog_resource();
+    let weak = weak_resource();
     view! {
         <RequireUser>
-            <SetupLoader catalog />
+            <SetupLoader catalog weak />
         </RequireUser>
     }
 }
 
+/// With `?focus=weak` (the "practise weak skills" links), the skills to practise and why;
+/// `None` otherwise.
+type Weak = Resource<Result<Option<Vec<WeakSkill>>, AppError>>;
+
+fn weak_resource() -> Weak {
+    let user = expect_context::<CurrentUser>();
+    let query = use_query_map();
+    let focus = move || {
+        query.with(|q| {
+            (q.get("focus").as_deref() == Some("weak"))
+                .then(|| q.get("interview_type_id").and_then(|t| t.parse().ok()))
+        })
+    };
+    Resource::new(focus, move |focus| async move {
+        match focus {
+            Some(type_id) => for_signed_in(user, move || my_weak_skills(type_id)).await,
+            None => Ok(None),
+        }
+    })
+}
+
 #[component]
-fn SetupLoader(catalog: Catalog) -> impl IntoView {
+fn SetupLoader(catalog: Catalog, weak: Weak) -> impl IntoView {
     view! {
         <section class="panel">
             <h1>"Set up an interview"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading interview types and skills…"</p> }>
-                {move || catalog.get().map(|r| match r {
-                    Ok((types, skills)) => {
-                        let (initial, errors) = initial_from_query();
+                {move || catalog.get().zip(weak.get()).map(|r| match r {
+                    (Ok((types, skills)), Ok(weak)) => {
+                        let (mut initial, errors) = initial_from_query();
                         let errors = errors.iter().map(|e| e.code().to_owned()).collect();
-                        view! { <SetupForm types skills initial errors /> }.into_any()
+                        if let Some(weak) = &weak && initial.skill_ids.is_empty() {
+                            initial.skill_ids = weak.iter().map(|w| w.skill_id).collect();
+                        }
+                        view! { <SetupForm types skills initial errors weak /> }.into_any()
                     }
-                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
                 })}
             </Suspense>
         </section>
@@ -67,10 +96,10 @@ fn initial_from_query() -> (SetupInput, Vec<SetupError>) {
 #[derive(Clone, Copy)]
 struct SetupState {
     title: RwSignal<String>,
-    type_id: RwSignal<Option<i64>>,
+    type_id: RwSignal<Option<InterviewTypeId>>,
     selection: RwSignal<Selection>,
     /// The chosen type's suggested skills.
-    suggested: RwSignal<Vec<i64>>,
+    suggested: RwSignal<Vec<SkillId>>,
     search: RwSignal<String>,
     question_count: RwSignal<String>,
     difficulty: RwSignal<DifficultySetting>,
@@ -100,7 +129,7 @@ impl SetupState {
 
     /// Choosing a type fetches its suggestions and re-applies them to the selection. A reply
     /// for a type that is no longer chosen (the user switched again meanwhile) is ignored.
-    fn choose_type(self, id: Option<i64>) {
+    fn choose_type(self, id: Option<InterviewTypeId>) {
         self.type_id.set(id);
         self.clear_error("interview_type_id");
         let Some(id) = id else {
@@ -112,7 +141,7 @@ impl SetupState {
             if let Ok(list) = list_suggested_skills(id).await
                 && self.type_id.get_untracked() == Some(id)
             {
-                let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
+                let ids: Vec<SkillId> = list.iter().map(|s| s.id).collect();
                 self.selection.update(|s| s.switch_type(&ids));
                 self.suggested.set(ids);
             }
@@ -141,7 +170,7 @@ impl SetupState {
     }
 
     /// Checks with the shared rules, then creates the interview (`saved` takes the answer).
-    fn submit(self, type_ids: &[i64], skill_ids: &[i64]) {
+    fn submit(self, type_ids: &[InterviewTypeId], skill_ids: &[SkillId]) {
         let input = self.input();
         let found = validate::setup(&input, type_ids, skill_ids);
         self.errors.set(found.clone());
@@ -199,6 +228,8 @@ fn SetupForm(
     skills: Vec<Skill>,
     initial: SetupInput,
     errors: Vec<String>,
+    /// The weak skills the form was pre-filled with, when asked for (`?focus=weak`).
+    weak: Option<Vec<WeakSkill>>,
 ) -> impl IntoView {
     let hydrated = hydrated_signal();
     let errors = errors
@@ -207,8 +238,8 @@ fn SetupForm(
         .collect();
     let form = SetupState::new(&initial, errors);
     Effect::new(move |_| form.saved());
-    let type_ids: Vec<i64> = types.iter().map(|t| t.id).collect();
-    let skill_ids: Vec<i64> = skills.iter().map(|s| s.id).collect();
+    let type_ids: Vec<InterviewTypeId> = types.iter().map(|t| t.id).collect();
+    let skill_ids: Vec<SkillId> = skills.iter().map(|s| s.id).collect();
     view! {
         <form method="post" action="/interviews/new" class="stack setup" novalidate
             on:submit=move |ev| { ev.prevent_default(); form.submit(&type_ids, &skill_ids); }
@@ -216,7 +247,8 @@ fn SetupForm(
             {move || form.server_error().map(|e| view! { <Alert message=e /> })}
             <TitleField form initial=initial.title.clone() />
             <TypeField form types initial=initial.interview_type_id />
-            <SkillsField form skills initial=initial.skill_ids.clone() />
+            {weak.as_ref().map(|w| view! { <WeakNote empty=w.is_empty() /> })}
+            <SkillsField form skills initial=initial.skill_ids.clone() weak=weak.unwrap_or_default() />
             <CountAndDifficulty form initial=initial.clone() />
             <button type="submit" class="primary" disabled=move || form.save.pending().get()>
                 {move || if form.save.pending().get() { "Creating…" } else { "Create interview" }}
@@ -242,8 +274,12 @@ fn TitleField(form: SetupState, initial: String) -> impl IntoView {
 }
 
 #[component]
-fn TypeField(form: SetupState, types: Vec<InterviewType>, initial: Option<i64>) -> impl IntoView {
-    let descriptions: Vec<(i64, String)> = types
+fn TypeField(
+    form: SetupState,
+    types: Vec<InterviewType>,
+    initial: Option<InterviewTypeId>,
+) -> impl IntoView {
+    let descriptions: Vec<(InterviewTypeId, String)> = types
         .iter()
         .map(|t| (t.id, t.description.clone().unwrap_or_default()))
         .collect();
@@ -278,7 +314,25 @@ fn TypeField(form: SetupState, types: Vec<InterviewType>, initial: Option<i64>) 
 }
 
 #[component]
-fn SkillsField(form: SetupState, skills: Vec<Skill>, initial: Vec<i64>) -> impl IntoView {
+fn WeakNote(empty: bool) -> impl IntoView {
+    view! {
+        <p class="hint focus-note" role="status">
+            {if empty {
+                "You have no ratings yet, so there are no weak skills to pre-fill: choose skills below."
+            } else {
+                "Pre-filled with your lowest-rated skills; the reason is beside each."
+            }}
+        </p>
+    }
+}
+
+#[component]
+fn SkillsField(
+    form: SetupState,
+    skills: Vec<Skill>,
+    initial: Vec<SkillId>,
+    weak: Vec<WeakSkill>,
+) -> impl IntoView {
     let names: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
     let ordered = move || suggested_first(&skills, |s| s.id, &form.suggested.get());
     view! {
@@ -293,7 +347,8 @@ fn SkillsField(form: SetupState, skills: Vec<Skill>, initial: Vec<i64>) -> impl 
             {form.error_for("skill_ids")}
             <ul class="checklist">
                 <For each=ordered key=|s| s.id let:skill>
-                    <SkillOption form skill=skill.clone() initially=initial.contains(&skill.id) />
+                    <SkillOption form skill=skill.clone() initially=initial.contains(&skill.id)
+                        why=weak.iter().find(|w| w.skill_id == skill.id).map(|w| w.reason.clone()) />
                 </For>
             </ul>
             <p class="empty" hidden=move || { let q = form.search.get(); names.iter().any(|n| matches_search(n, &q)) }>
@@ -304,7 +359,12 @@ fn SkillsField(form: SetupState, skills: Vec<Skill>, initial: Vec<i64>) -> impl 
 }
 
 #[component]
-fn SkillOption(form: SetupState, skill: Skill, initially: bool) -> impl IntoView {
+fn SkillOption(
+    form: SetupState,
+    skill: Skill,
+    initially: bool,
+    why: Option<String>,
+) -> impl IntoView {
     let id = skill.id;
     let name = skill.name.clone();
     let shown = move || matches_search(&name, &form.search.get());
@@ -322,6 +382,7 @@ fn SkillOption(form: SetupState, skill: Skill, initially: bool) -> impl IntoView
                 <span class="skill-name">{skill.name}</span>
                 // A closure, not <Show>: <Show> gives each of the skills its own reactive owner.
                 {move || is_suggested().then(|| view! { <span class="badge">"Suggested"</span> })}
+                {why.map(|why| view! { <span class="why">{format!("Practise: {why}")}</span> })}
             </label>
         </li>
     }

@@ -4,10 +4,10 @@
 use super::testing::{count, skill_id, test_db, type_id};
 use super::*;
 use crate::ai::plan::{PlanInput, plan_questions};
-use crate::model::{DifficultySetting, Question};
+use crate::model::{DifficultySetting, Question, QuestionId, SkillId};
 use std::collections::HashSet;
 
-fn all_questions(conn: &Connection) -> Vec<(i64, String, Option<String>)> {
+fn all_questions(conn: &Connection) -> Vec<(QuestionId, String, Option<String>)> {
     conn.prepare("SELECT question_id, question_text, theme FROM Questions ORDER BY question_id")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -21,7 +21,7 @@ fn every_question_has_key_points_a_model_answer_a_hint_probes_and_a_theme() {
     let db = test_db();
     let questions = all_questions(&db.conn);
     assert!(questions.len() >= 170, "{} questions", questions.len());
-    let ids: Vec<i64> = questions.iter().map(|q| q.0).collect();
+    let ids: Vec<QuestionId> = questions.iter().map(|q| q.0).collect();
     let rubrics = question_rubrics(&db.conn, &ids).unwrap();
     for (id, text, theme) in &questions {
         let r = rubrics
@@ -118,7 +118,7 @@ fn plan(
     count: usize,
     seed: u64,
 ) -> Vec<Question> {
-    let skill_ids: Vec<i64> = skills.iter().map(|s| skill_id(conn, s)).collect();
+    let skill_ids: Vec<SkillId> = skills.iter().map(|s| skill_id(conn, s)).collect();
     let pool = get_questions_by_interview_type_and_skill_ids(
         conn,
         Some(type_id(conn, type_name)),
@@ -228,7 +228,7 @@ fn each_model_answer_shows_its_own_key_points_and_the_question_pasted_shows_none
     use crate::ai::judge::{JudgeInput, judge};
     let db = test_db();
     let questions = all_questions(&db.conn);
-    let ids: Vec<i64> = questions.iter().map(|q| q.0).collect();
+    let ids: Vec<QuestionId> = questions.iter().map(|q| q.0).collect();
     let rubrics = question_rubrics(&db.conn, &ids).unwrap();
     let mut weak = Vec::new();
     for (id, text, _) in &questions {
@@ -261,19 +261,20 @@ fn each_model_answer_shows_its_own_key_points_and_the_question_pasted_shows_none
 #[test]
 fn candidates_of_small_skills_are_the_whole_pool_in_pool_order() {
     let db = test_db();
-    let recent: Vec<i64> = get_questions_by_skill_ids(&db.conn, &[skill_id(&db.conn, "Python")])
-        .unwrap()
-        .iter()
-        .step_by(3)
-        .map(|q| q.id)
-        .collect();
+    let recent: Vec<QuestionId> =
+        get_questions_by_skill_ids(&db.conn, &[skill_id(&db.conn, "Python")])
+            .unwrap()
+            .iter()
+            .step_by(3)
+            .map(|q| q.id)
+            .collect();
     for (type_name, skills) in [
         ("Technical", &["Python", "Go", "Problem Solving"][..]),
         ("Behavioral", &["Python", "Leadership"][..]),
         ("System Design", &[][..]),
     ] {
         let t = type_id(&db.conn, type_name);
-        let ids: Vec<i64> = skills.iter().map(|s| skill_id(&db.conn, s)).collect();
+        let ids: Vec<SkillId> = skills.iter().map(|s| skill_id(&db.conn, s)).collect();
         let pool = get_questions_by_interview_type_and_skill_ids(&db.conn, Some(t), &ids).unwrap();
         for seed in [0, 7, 12345] {
             for d in DifficultySetting::ALL {
@@ -308,7 +309,7 @@ fn candidates_of_a_large_skill_are_a_bounded_fresh_sample() {
     }
     tx.commit().unwrap();
     let all = get_questions_by_skill_ids(&db.conn, &[huge]).unwrap();
-    let recent: Vec<i64> = all.iter().step_by(4).map(|q| q.id).collect();
+    let recent: Vec<QuestionId> = all.iter().step_by(4).map(|q| q.id).collect();
     let got = question_candidates(
         &db.conn,
         None,

@@ -3,7 +3,8 @@
 
 use super::{Result, StoreError, checked_optional_text, checked_text, id_array};
 use crate::model::{
-    Difficulty, DifficultySetting, InterviewType, KeyPoint, Probe, Question, Rubric, Skill,
+    Difficulty, DifficultySetting, InterviewType, InterviewTypeId, KeyPoint, Probe, Question,
+    QuestionId, Rubric, Skill, SkillId,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use std::collections::HashMap;
@@ -61,7 +62,10 @@ pub fn get_interview_types(conn: &Connection) -> Result<Vec<InterviewType>> {
 }
 
 /// One interview type, or `None` when there is no such id.
-pub fn get_interview_type_by_id(conn: &Connection, id: i64) -> Result<Option<InterviewType>> {
+pub fn get_interview_type_by_id(
+    conn: &Connection,
+    id: InterviewTypeId,
+) -> Result<Option<InterviewType>> {
     let mut stmt = conn.prepare_cached(
         "SELECT interview_type_id, type_name, description FROM Interview_Types
          WHERE interview_type_id = ?1",
@@ -155,7 +159,7 @@ pub fn get_skills(conn: &Connection) -> Result<Vec<Skill>> {
 }
 
 /// One skill, or `None` when there is no such id.
-pub fn get_skill_by_id(conn: &Connection, id: i64) -> Result<Option<Skill>> {
+pub fn get_skill_by_id(conn: &Connection, id: SkillId) -> Result<Option<Skill>> {
     let mut stmt = conn.prepare_cached(
         "SELECT skill_id, skill_name, description FROM Skills WHERE skill_id = ?1",
     )?;
@@ -169,7 +173,7 @@ pub fn create_skill(conn: &mut Connection, name: &str, description: Option<&str>
 
 /// Deletes a skill. Its interview links and suggestions go with it (ON DELETE CASCADE); its
 /// questions stay in the bank with no skill (ON DELETE SET NULL).
-pub fn delete_skill(conn: &mut Connection, id: i64) -> Result<()> {
+pub fn delete_skill(conn: &mut Connection, id: SkillId) -> Result<()> {
     let deleted = conn.execute("DELETE FROM Skills WHERE skill_id = ?1", [id])?;
     if deleted == 0 {
         return Err(StoreError::NotFound(format!("skill {id}")));
@@ -181,7 +185,7 @@ pub fn delete_skill(conn: &mut Connection, id: i64) -> Result<()> {
 /// caller can tell it from a type that simply has no suggestions.
 pub fn get_suggested_skills_for_type(
     conn: &Connection,
-    interview_type_id: i64,
+    interview_type_id: InterviewTypeId,
 ) -> Result<Vec<Skill>> {
     if get_interview_type_by_id(conn, interview_type_id)?.is_none() {
         return Err(StoreError::NotFound(format!(
@@ -204,7 +208,10 @@ const DIFFICULTY_RANK_SQL: &str = "CASE q.difficulty_level WHEN 'easy' THEN 0 \
 
 /// The bank's questions for any of `skill_ids`, ordered by skill id, then difficulty (easy
 /// first), then question id. Ids that match no skill contribute nothing.
-pub fn get_questions_by_skill_ids(conn: &Connection, skill_ids: &[i64]) -> Result<Vec<Question>> {
+pub fn get_questions_by_skill_ids(
+    conn: &Connection,
+    skill_ids: &[SkillId],
+) -> Result<Vec<Question>> {
     get_questions_by_interview_type_and_skill_ids(conn, None, skill_ids)
 }
 
@@ -223,8 +230,8 @@ pub fn get_questions_by_skill_ids(conn: &Connection, skill_ids: &[i64]) -> Resul
 /// deleted have no skill and are never returned. An unknown type is `NotFound`.
 pub fn get_questions_by_interview_type_and_skill_ids(
     conn: &Connection,
-    interview_type_id: Option<i64>,
-    skill_ids: &[i64],
+    interview_type_id: Option<InterviewTypeId>,
+    skill_ids: &[SkillId],
 ) -> Result<Vec<Question>> {
     if let Some(type_id) = interview_type_id
         && get_interview_type_by_id(conn, type_id)?.is_none()
@@ -262,12 +269,12 @@ pub fn get_questions_by_interview_type_and_skill_ids(
 /// reads are index seeks, so the cost does not grow with the size of the bank.
 pub fn sample_questions(
     conn: &Connection,
-    skill_id: i64,
+    skill_id: SkillId,
     difficulty: Option<Difficulty>,
-    type_id: Option<i64>,
+    type_id: Option<InterviewTypeId>,
     seed: u64,
     limit: usize,
-    exclude: &[i64],
+    exclude: &[QuestionId],
 ) -> Result<Vec<Question>> {
     // Two forms rather than `(?2 IS NULL OR …)`, which would hide the index from SQLite's
     // min/max optimisation and turn each seek into a scan of the skill's range.
@@ -322,21 +329,21 @@ pub fn sample_questions(
 /// The cost is one or two index seeks per skill, whatever the bank's size.
 pub fn question_candidates(
     conn: &Connection,
-    interview_type_id: Option<i64>,
-    skill_ids: &[i64],
+    interview_type_id: Option<InterviewTypeId>,
+    skill_ids: &[SkillId],
     difficulty: DifficultySetting,
     seed: u64,
     per_skill: usize,
-    recent: &[i64],
+    recent: &[QuestionId],
 ) -> Result<Vec<Question>> {
-    let suggested: Vec<i64> = match interview_type_id {
+    let suggested: Vec<SkillId> = match interview_type_id {
         Some(t) => get_suggested_skills_for_type(conn, t)?
             .into_iter()
             .map(|s| s.id)
             .collect(),
         None => Vec::new(),
     };
-    let mut skills: Vec<i64> = if skill_ids.is_empty() {
+    let mut skills: Vec<SkillId> = if skill_ids.is_empty() {
         suggested.clone()
     } else {
         skill_ids.to_vec()
@@ -403,7 +410,7 @@ pub fn question_candidates(
 }
 
 /// Questions by id, in the order of `ids`; ids that are not in the bank are left out.
-pub fn get_questions_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Question>> {
+pub fn get_questions_by_ids(conn: &Connection, ids: &[QuestionId]) -> Result<Vec<Question>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {}
          FROM json_each(?1) AS wanted JOIN Questions q ON q.question_id = wanted.value
@@ -416,9 +423,12 @@ pub fn get_questions_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Questi
 
 /// The rubrics of the given bank questions, by question id. A question without key points has
 /// no rubric (the judge then says it cannot assess it); ids not in the bank are left out.
-pub fn question_rubrics(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, Rubric>> {
+pub fn question_rubrics(
+    conn: &Connection,
+    ids: &[QuestionId],
+) -> Result<HashMap<QuestionId, Rubric>> {
     let wanted = id_array(ids);
-    let mut rubrics: HashMap<i64, Rubric> = HashMap::new();
+    let mut rubrics: HashMap<QuestionId, Rubric> = HashMap::new();
     let mut points = conn.prepare_cached(
         "SELECT k.question_id, k.point, k.phrases, q.model_answer, q.hint
          FROM json_each(?1) AS w
@@ -428,7 +438,7 @@ pub fn question_rubrics(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, R
     )?;
     let rows = points.query_map([&wanted], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
+            r.get::<_, QuestionId>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, Option<String>>(3)?,
@@ -454,7 +464,7 @@ pub fn question_rubrics(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, R
     )?;
     let rows = probes.query_map([&wanted], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
+            r.get::<_, QuestionId>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, i64>(2)?,
         ))
@@ -474,9 +484,9 @@ pub fn question_rubrics(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, R
 /// one) and the known skills among `skill_ids`.
 pub fn known_catalogue_ids(
     conn: &Connection,
-    type_id: Option<i64>,
-    skill_ids: &[i64],
-) -> Result<(Vec<i64>, Vec<i64>)> {
+    type_id: Option<InterviewTypeId>,
+    skill_ids: &[SkillId],
+) -> Result<(Vec<InterviewTypeId>, Vec<SkillId>)> {
     let mut stmt = conn.prepare_cached(
         "SELECT 0, interview_type_id FROM Interview_Types WHERE interview_type_id = ?1
          UNION ALL
@@ -487,9 +497,9 @@ pub fn known_catalogue_ids(
     while let Some(row) = rows.next()? {
         let (kind, id): (i64, i64) = (row.get(0)?, row.get(1)?);
         if kind == 0 {
-            types.push(id)
+            types.push(InterviewTypeId(id))
         } else {
-            skills.push(id)
+            skills.push(SkillId(id))
         }
     }
     Ok((types, skills))

@@ -4,7 +4,8 @@ use super::catalog::skill_from_row;
 use super::{NOW_SQL, Result, StoreError, checked_text, id_array, parse_enum};
 use crate::model::{
     DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewId,
-    InterviewPage, InterviewStatus, InterviewType, QUESTION_COUNTS, Skill, UserId,
+    InterviewPage, InterviewStatus, InterviewType, InterviewTypeId, QUESTION_COUNTS, Skill,
+    SkillId, UserId,
 };
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
@@ -22,8 +23,8 @@ pub struct NewInterview {
     pub title: String,
     /// Optional in the store because interviews made before types existed have none (plan §6);
     /// the setup form requires one.
-    pub interview_type_id: Option<i64>,
-    pub skill_ids: Vec<i64>,
+    pub interview_type_id: Option<InterviewTypeId>,
+    pub skill_ids: Vec<SkillId>,
     pub question_count: u8,
     pub difficulty: DifficultySetting,
 }
@@ -47,7 +48,7 @@ const INTERVIEW_COLUMNS: &str = "i.interview_id, i.user_id, i.title, i.status, \
      i.started_at, i.completed_at, i.question_count, i.difficulty";
 
 fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
-    let type_id: Option<i64> = row.get(4)?;
+    let type_id: Option<InterviewTypeId> = row.get(4)?;
     let interview_type = match type_id {
         Some(id) => Some(InterviewType {
             id,
@@ -73,7 +74,7 @@ fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
 }
 
 /// Drops repeated ids (keeping first occurrences) and checks the count.
-fn checked_skill_ids(skill_ids: &[i64]) -> Result<Vec<i64>> {
+fn checked_skill_ids(skill_ids: &[SkillId]) -> Result<Vec<SkillId>> {
     let mut unique = Vec::with_capacity(skill_ids.len());
     for id in skill_ids {
         if !unique.contains(id) {
@@ -93,7 +94,7 @@ fn checked_skill_ids(skill_ids: &[i64]) -> Result<Vec<i64>> {
 }
 
 /// `NotFound` naming the first id in `ids` that is not a skill.
-fn ensure_skills_exist(conn: &Connection, ids: &[i64]) -> Result<()> {
+fn ensure_skills_exist(conn: &Connection, ids: &[SkillId]) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT value FROM json_each(?1) WHERE value NOT IN (SELECT skill_id FROM Skills) LIMIT 1",
     )?;
@@ -123,7 +124,7 @@ fn ensure_found(
     }
 }
 
-fn ensure_type_exists(conn: &Connection, id: i64) -> Result<()> {
+fn ensure_type_exists(conn: &Connection, id: InterviewTypeId) -> Result<()> {
     ensure_found(
         conn,
         "SELECT EXISTS(SELECT 1 FROM Interview_Types WHERE interview_type_id = ?1)",
@@ -168,8 +169,8 @@ pub const TYPE_FIXED: &str = "The type of an interview is fixed once it has star
 /// The one rule for an interview's type: it may be changed while the interview is pending,
 /// and given at any time to an interview that has none (older interviews get categorised,
 /// plan §6), but never changed after the start. `NotFound` when there is no such interview.
-fn ensure_type_settable(conn: &Connection, id: &str, type_id: i64) -> Result<()> {
-    let current: Option<i64> = conn
+fn ensure_type_settable(conn: &Connection, id: &str, type_id: InterviewTypeId) -> Result<()> {
+    let current: Option<InterviewTypeId> = conn
         .query_row(
             "SELECT interview_type_id FROM Interviews WHERE interview_id = ?1",
             [id],
@@ -306,7 +307,7 @@ pub fn get_skills_for_interview(conn: &Connection, interview_id: &str) -> Result
 fn skill_count_and_membership(
     conn: &Connection,
     interview_id: &str,
-    skill_id: i64,
+    skill_id: SkillId,
 ) -> Result<(usize, bool)> {
     let (count, has_it): (i64, bool) = conn.query_row(
         "SELECT count(*), coalesce(max(skill_id = ?2), 0) FROM Interview_Skills
@@ -322,7 +323,7 @@ fn skill_count_and_membership(
 pub fn add_skill_to_interview(
     conn: &mut Connection,
     interview_id: &str,
-    skill_id: i64,
+    skill_id: SkillId,
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     ensure_skills_changeable(&tx, interview_id)?;
@@ -351,7 +352,7 @@ pub fn add_skill_to_interview(
 pub fn remove_skill_from_interview(
     conn: &mut Connection,
     interview_id: &str,
-    skill_id: i64,
+    skill_id: SkillId,
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     ensure_skills_changeable(&tx, interview_id)?;
@@ -376,7 +377,7 @@ pub fn remove_skill_from_interview(
 }
 
 /// Makes `skill_ids` (already checked) the interview's skills, inside the caller's transaction.
-fn replace_skills(tx: &Transaction<'_>, interview_id: &str, skill_ids: &[i64]) -> Result<()> {
+fn replace_skills(tx: &Transaction<'_>, interview_id: &str, skill_ids: &[SkillId]) -> Result<()> {
     tx.execute(
         "DELETE FROM Interview_Skills WHERE interview_id = ?1",
         [interview_id],
@@ -393,8 +394,8 @@ fn replace_skills(tx: &Transaction<'_>, interview_id: &str, skill_ids: &[i64]) -
 pub fn set_type_and_skills(
     conn: &mut Connection,
     interview_id: &str,
-    interview_type_id: i64,
-    skill_ids: &[i64],
+    interview_type_id: InterviewTypeId,
+    skill_ids: &[SkillId],
 ) -> Result<Interview> {
     let skill_ids = checked_skill_ids(skill_ids)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -417,7 +418,7 @@ pub fn set_type_and_skills(
 pub fn set_interview_type_for_interview(
     conn: &mut Connection,
     interview_id: &str,
-    interview_type_id: i64,
+    interview_type_id: InterviewTypeId,
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     ensure_type_settable(&tx, interview_id, interview_type_id)?;
@@ -438,7 +439,7 @@ pub fn update_interview(
     conn: &mut Connection,
     interview_id: &str,
     title: Option<&str>,
-    interview_type_id: Option<i64>,
+    interview_type_id: Option<InterviewTypeId>,
 ) -> Result<Interview> {
     let title = title
         .map(|t| checked_text("title", t, MAX_TITLE_CHARS))
@@ -539,7 +540,7 @@ pub fn list_interviews(
     let mut conditions = vec!["i.user_id = ?1".to_owned()];
     let mut args: Vec<Value> = vec![Value::Text(user_id.to_owned())];
     if let Some(type_id) = filter.interview_type_id {
-        args.push(Value::Integer(type_id));
+        args.push(Value::Integer(type_id.0));
         conditions.push(format!("i.interview_type_id = ?{}", args.len()));
     }
     if let Some(status) = filter.status {

@@ -9,6 +9,7 @@
 mod catalog;
 mod interviews;
 mod messages;
+mod progress;
 mod sessions;
 mod turns;
 mod users;
@@ -16,6 +17,7 @@ mod users;
 pub use catalog::*;
 pub use interviews::*;
 pub use messages::*;
+pub use progress::*;
 /// The connection type store functions take, for callers that pass closures to [`Db`].
 pub use rusqlite::Connection;
 pub use sessions::*;
@@ -73,6 +75,28 @@ macro_rules! sql_text_id {
 }
 sql_text_id!(crate::model::UserId);
 sql_text_id!(crate::model::InterviewId);
+
+/// The catalogue's ids are INTEGER in the database.
+macro_rules! sql_int_id {
+    ($name:ty) => {
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                i64::column_result(v).map(|n| Self(n))
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+    };
+}
+sql_int_id!(crate::model::InterviewTypeId);
+sql_int_id!(crate::model::SkillId);
+sql_int_id!(crate::model::QuestionId);
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
@@ -344,8 +368,8 @@ pub(crate) fn parse_enum<T: std::str::FromStr<Err = String>>(
 }
 
 /// A JSON array of ids, for `json_each(?)` — one bound parameter however many ids.
-pub(crate) fn id_array(ids: &[i64]) -> String {
-    let parts: Vec<String> = ids.iter().map(i64::to_string).collect();
+pub(crate) fn id_array<T: std::fmt::Display>(ids: &[T]) -> String {
+    let parts: Vec<String> = ids.iter().map(ToString::to_string).collect();
     format!("[{}]", parts.join(","))
 }
 
@@ -392,7 +416,7 @@ pub(crate) mod testing {
         TestDb { conn, dir }
     }
 
-    pub fn skill_id(conn: &Connection, name: &str) -> i64 {
+    pub fn skill_id(conn: &Connection, name: &str) -> crate::model::SkillId {
         conn.query_row(
             "SELECT skill_id FROM Skills WHERE skill_name = ?1",
             [name],
@@ -401,7 +425,7 @@ pub(crate) mod testing {
         .unwrap()
     }
 
-    pub fn type_id(conn: &Connection, name: &str) -> i64 {
+    pub fn type_id(conn: &Connection, name: &str) -> crate::model::InterviewTypeId {
         conn.query_row(
             "SELECT interview_type_id FROM Interview_Types WHERE type_name = ?1",
             [name],
@@ -417,5 +441,7 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod bank_tests;
+#[cfg(test)]
+mod progress_tests;
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,10 @@
 
 use super::testing::{count, skill_id, test_db, type_id};
 use super::*;
-use crate::model::{Difficulty, InterviewFilter, InterviewId, InterviewStatus, Role, UserId};
+use crate::model::{
+    Difficulty, InterviewFilter, InterviewId, InterviewStatus, InterviewTypeId, QuestionId, Role,
+    SkillId, UserId,
+};
 use std::cell::Cell;
 
 fn user(conn: &mut Connection, name: &str) -> UserId {
@@ -390,7 +393,10 @@ fn interview_types_list_get_and_create() {
         get_interview_type_by_id(&db.conn, created.id).unwrap(),
         Some(created.clone())
     );
-    assert_eq!(get_interview_type_by_id(&db.conn, 9999).unwrap(), None);
+    assert_eq!(
+        get_interview_type_by_id(&db.conn, InterviewTypeId(9999)).unwrap(),
+        None
+    );
 
     let blank_description = create_interview_type(&mut db.conn, "Pairing", Some("   ")).unwrap();
     assert_eq!(blank_description.description, None);
@@ -429,7 +435,7 @@ fn skills_list_get_and_create() {
 
     let rust = create_skill(&mut db.conn, "Rust", Some("Ownership and all that.")).unwrap();
     assert_eq!(get_skill_by_id(&db.conn, rust.id).unwrap(), Some(rust));
-    assert_eq!(get_skill_by_id(&db.conn, -1).unwrap(), None);
+    assert_eq!(get_skill_by_id(&db.conn, SkillId(-1)).unwrap(), None);
     assert!(matches!(
         create_skill(&mut db.conn, "PYTHON", None),
         Err(StoreError::Duplicate {
@@ -449,7 +455,7 @@ fn skills_list_get_and_create() {
 fn suggested_skills_for_unknown_or_empty_type() {
     let mut db = test_db();
     assert_eq!(
-        get_suggested_skills_for_type(&db.conn, 4242).unwrap_err(),
+        get_suggested_skills_for_type(&db.conn, InterviewTypeId(4242)).unwrap_err(),
         StoreError::NotFound("interview type 4242".into())
     );
     let bare = create_interview_type(&mut db.conn, "Bare", None).unwrap();
@@ -468,7 +474,7 @@ fn questions_by_skill_ids_are_ordered_and_complete() {
         skill_id(&db.conn, "Go"),
         skill_id(&db.conn, "Databases (SQL)"),
     );
-    let questions = get_questions_by_skill_ids(&db.conn, &[sql, go, 9999]).unwrap();
+    let questions = get_questions_by_skill_ids(&db.conn, &[sql, go, SkillId(9999)]).unwrap();
     let in_bank = |ids: &str| {
         count(
             &db.conn,
@@ -498,7 +504,7 @@ fn questions_by_skill_ids_are_ordered_and_complete() {
 fn questions_by_type_and_skills_follows_its_documented_rules() {
     let db = test_db();
     let technical = type_id(&db.conn, "Technical");
-    let suggested: Vec<i64> = get_suggested_skills_for_type(&db.conn, technical)
+    let suggested: Vec<SkillId> = get_suggested_skills_for_type(&db.conn, technical)
         .unwrap()
         .iter()
         .map(|s| s.id)
@@ -507,8 +513,8 @@ fn questions_by_type_and_skills_follows_its_documented_rules() {
     // No skills: the type's suggested skills.
     let pool =
         get_questions_by_interview_type_and_skill_ids(&db.conn, Some(technical), &[]).unwrap();
-    let in_bank = |ids: &[i64]| {
-        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let in_bank = |ids: &[SkillId]| {
+        let ids: Vec<String> = ids.iter().map(SkillId::to_string).collect();
         count(
             &db.conn,
             &format!(
@@ -553,7 +559,8 @@ fn questions_by_type_and_skills_follows_its_documented_rules() {
             .is_empty()
     );
     assert_eq!(
-        get_questions_by_interview_type_and_skill_ids(&db.conn, Some(777), &[go]).unwrap_err(),
+        get_questions_by_interview_type_and_skill_ids(&db.conn, Some(InterviewTypeId(777)), &[go])
+            .unwrap_err(),
         StoreError::NotFound("interview type 777".into())
     );
 }
@@ -563,11 +570,12 @@ fn sampling_is_seeded_wraps_around_and_respects_exclusions() {
     let db = test_db();
     let go = skill_id(&db.conn, "Go");
     let pool = get_questions_by_skill_ids(&db.conn, &[go]).unwrap();
-    let mut pool_ids: Vec<i64> = pool.iter().map(|q| q.id).collect();
+    let mut pool_ids: Vec<QuestionId> = pool.iter().map(|q| q.id).collect();
     pool_ids.sort();
 
-    let sample =
-        |d, seed, n, ex: &[i64]| sample_questions(&db.conn, go, d, None, seed, n, ex).unwrap();
+    let sample = |d, seed, n, ex: &[QuestionId]| {
+        sample_questions(&db.conn, go, d, None, seed, n, ex).unwrap()
+    };
     let all = sample(None, 0, 100, &[]);
     assert_eq!(
         all.iter().map(|r| r.id).collect::<Vec<_>>(),
@@ -587,7 +595,7 @@ fn sampling_is_seeded_wraps_around_and_respects_exclusions() {
 
     // From a point near the end it wraps to the start, and never repeats.
     let last = pool_ids.len() - 1;
-    let span = (pool_ids[last] - pool_ids[0] + 1) as u64;
+    let span = (pool_ids[last].0 - pool_ids[0].0 + 1) as u64;
     let wrapped = sample(None, span - 1, 4, &[]);
     assert_eq!(
         wrapped.iter().map(|r| r.id).collect::<Vec<_>>(),
@@ -607,7 +615,7 @@ fn sampling_is_seeded_wraps_around_and_respects_exclusions() {
         hard.iter()
             .all(|r| r.difficulty == Some(Difficulty::Hard) && r.skill_id == Some(go))
     );
-    let all_but_second: Vec<i64> = hard
+    let all_but_second: Vec<QuestionId> = hard
         .iter()
         .enumerate()
         .filter(|(i, _)| *i != 1)
@@ -623,13 +631,14 @@ fn sampling_is_seeded_wraps_around_and_respects_exclusions() {
         "everything excluded"
     );
     assert!(
-        sample_questions(&db.conn, 9999, None, None, 1, 5, &[])
+        sample_questions(&db.conn, SkillId(9999), None, None, 1, 5, &[])
             .unwrap()
             .is_empty(),
         "unknown skill"
     );
 
-    let texts = get_questions_by_ids(&db.conn, &[pool_ids[5], 999_999, pool_ids[0]]).unwrap();
+    let texts =
+        get_questions_by_ids(&db.conn, &[pool_ids[5], QuestionId(999_999), pool_ids[0]]).unwrap();
     assert_eq!(
         texts.iter().map(|q| q.id).collect::<Vec<_>>(),
         [pool_ids[5], pool_ids[0]],
@@ -664,7 +673,7 @@ fn questions_of_a_deleted_skill_stay_in_the_bank_but_are_never_selected() {
             .unwrap()
             .is_empty()
     );
-    let all_ids: Vec<i64> = (1..=100).collect();
+    let all_ids: Vec<SkillId> = (1..=100).map(SkillId).collect();
     assert!(
         get_questions_by_skill_ids(&db.conn, &all_ids)
             .unwrap()
@@ -733,14 +742,14 @@ fn a_failed_create_stores_nothing() {
     let cases: Vec<(NewInterview, StoreError)> = vec![
         (
             NewInterview {
-                skill_ids: vec![python, 9999],
+                skill_ids: vec![python, SkillId(9999)],
                 ..base.clone()
             },
             StoreError::NotFound("skill 9999".into()),
         ),
         (
             NewInterview {
-                interview_type_id: Some(9999),
+                interview_type_id: Some(InterviewTypeId(9999)),
                 ..base.clone()
             },
             StoreError::NotFound("interview type 9999".into()),
@@ -775,7 +784,7 @@ fn a_failed_create_stores_nothing() {
         ),
         (
             NewInterview {
-                skill_ids: (1..=11).collect(),
+                skill_ids: (1..=11).map(SkillId).collect(),
                 ..base.clone()
             },
             StoreError::Invalid("choose at most 10 skills (got 11)".into()),
@@ -819,7 +828,7 @@ fn skills_of_an_interview_can_be_added_removed_and_replaced() {
     assert_eq!(names(&db), ["Go", "Python"]);
 
     assert_eq!(
-        add_skill_to_interview(&mut db.conn, &id, 9999).unwrap_err(),
+        add_skill_to_interview(&mut db.conn, &id, SkillId(9999)).unwrap_err(),
         StoreError::NotFound("skill 9999".into())
     );
     assert_eq!(
@@ -846,7 +855,7 @@ fn skills_of_an_interview_can_be_added_removed_and_replaced() {
     );
     assert_eq!(names(&db), ["Go"]);
 
-    let ten: Vec<i64> = (1..=10).collect();
+    let ten: Vec<SkillId> = (1..=10).map(SkillId).collect();
     let technical = type_id(&db.conn, "Technical");
     assert_eq!(
         set_type_and_skills(&mut db.conn, &id, technical, &ten)
@@ -861,7 +870,7 @@ fn skills_of_an_interview_can_be_added_removed_and_replaced() {
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        set_type_and_skills(&mut db.conn, &id, technical, &[go, 9999]),
+        set_type_and_skills(&mut db.conn, &id, technical, &[go, SkillId(9999)]),
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(
@@ -883,8 +892,9 @@ fn type_and_skills_change_together_or_not_at_all() {
     );
     let before = get_interview(&db.conn, &id).unwrap();
     for bad in [
-        set_type_and_skills(&mut db.conn, &id, 999, &[leadership]).unwrap_err(),
-        set_type_and_skills(&mut db.conn, &id, behavioral, &[leadership, 999]).unwrap_err(),
+        set_type_and_skills(&mut db.conn, &id, InterviewTypeId(999), &[leadership]).unwrap_err(),
+        set_type_and_skills(&mut db.conn, &id, behavioral, &[leadership, SkillId(999)])
+            .unwrap_err(),
         set_type_and_skills(&mut db.conn, &id, behavioral, &[]).unwrap_err(),
     ] {
         assert!(
@@ -948,7 +958,7 @@ fn untyped_interview(conn: &mut Connection, user_id: UserId) -> crate::model::In
             user_id,
             title: "Old".into(),
             interview_type_id: None,
-            skill_ids: vec![1],
+            skill_ids: vec![SkillId(1)],
             ..Default::default()
         },
     )
@@ -968,7 +978,7 @@ fn an_interviews_type_and_title_can_be_changed() {
     assert_eq!(after.interview_type.unwrap().name, "Behavioral");
     assert!(after.updated_at >= untyped.updated_at);
     assert!(matches!(
-        set_interview_type_for_interview(&mut db.conn, &untyped.id, 9999),
+        set_interview_type_for_interview(&mut db.conn, &untyped.id, InterviewTypeId(9999)),
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
@@ -1541,8 +1551,8 @@ fn concurrent_requests_do_not_fail_with_database_is_locked() {
                     let new = NewInterview {
                         user_id: ada.clone(),
                         title: format!("t{t} i{i}"),
-                        interview_type_id: Some(1),
-                        skill_ids: vec![1, 2, 3, 4, 5],
+                        interview_type_id: Some(InterviewTypeId(1)),
+                        skill_ids: (1..=5).map(SkillId).collect(),
                         ..Default::default()
                     };
                     let id = db.write(move |c| create_interview(c, &new)).await?.id;

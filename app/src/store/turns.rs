@@ -7,8 +7,8 @@
 
 use super::{NOW_SQL, Result, StoreError, get_interview, id_array};
 use crate::model::{
-    Difficulty, Interview, InterviewId, InterviewStatus, KeyPointResult, Message, QuestionOutcome,
-    QuestionReport, Report, Role, Rubric, Skill, SkillReport,
+    Difficulty, Interview, InterviewId, InterviewStatus, KeyPointResult, Message, QuestionId,
+    QuestionOutcome, QuestionReport, Report, Role, Rubric, Skill, SkillId, SkillReport,
 };
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
@@ -18,9 +18,9 @@ use std::collections::HashMap;
 pub struct AskedQuestion {
     pub id: String,
     pub order: u32,
-    pub question_bank_id: Option<i64>,
+    pub question_bank_id: Option<QuestionId>,
     pub text: String,
-    pub skill_id: Option<i64>,
+    pub skill_id: Option<SkillId>,
     pub skill_name: Option<String>,
     pub difficulty: Option<Difficulty>,
     pub answer: Option<String>,
@@ -53,7 +53,7 @@ pub struct TurnState {
     pub interview: Interview,
     pub user_id: String,
     /// The questions chosen at start (ids), `None` before.
-    pub plan: Option<Vec<i64>>,
+    pub plan: Option<Vec<QuestionId>>,
     pub asked: Vec<AskedQuestion>,
     /// Finished messages in order.
     pub messages: Vec<Message>,
@@ -66,9 +66,9 @@ pub struct TurnState {
     /// Tokens the model has used on this interview so far.
     pub usage: Usage,
     /// The rubrics of the asked questions, by bank id.
-    pub rubrics: HashMap<i64, Rubric>,
+    pub rubrics: HashMap<QuestionId, Rubric>,
     /// The skill of each planned question, in plan order (empty before the start).
-    pub plan_skills: Vec<Option<i64>>,
+    pub plan_skills: Vec<Option<SkillId>>,
 }
 
 pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
@@ -88,7 +88,7 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
             ))
         },
     )?;
-    let plan = plan.map(|p| parse_id_array(&p));
+    let plan: Option<Vec<QuestionId>> = plan.map(|p| parse_id_array(&p));
     let mut stmt = conn.prepare_cached(
         "SELECT iq.interview_question_id, iq.order_in_interview, iq.question_bank_id,
                 iq.question_text_snapshot, iq.skill_id, s.skill_name, iq.difficulty_level,
@@ -126,14 +126,15 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
         [interview_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let bank_ids: Vec<i64> = asked.iter().filter_map(|q| q.question_bank_id).collect();
+    let bank_ids: Vec<QuestionId> = asked.iter().filter_map(|q| q.question_bank_id).collect();
     let rubrics = super::question_rubrics(conn, &bank_ids)?;
     let plan_skills = match &plan {
         Some(ids) => {
-            let skills: HashMap<i64, Option<i64>> = super::get_questions_by_ids(conn, ids)?
-                .into_iter()
-                .map(|q| (q.id, q.skill_id))
-                .collect();
+            let skills: HashMap<QuestionId, Option<SkillId>> =
+                super::get_questions_by_ids(conn, ids)?
+                    .into_iter()
+                    .map(|q| (q.id, q.skill_id))
+                    .collect();
             // A planned question since deleted from the bank keeps its asked row's skill.
             ids.iter()
                 .map(|id| {
@@ -164,7 +165,7 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
     })
 }
 
-fn parse_id_array(s: &str) -> Vec<i64> {
+fn parse_id_array<T: std::str::FromStr>(s: &str) -> Vec<T> {
     s.trim_matches(['[', ']'])
         .split(',')
         .filter_map(|p| p.trim().parse().ok())
@@ -177,7 +178,7 @@ pub fn recent_question_ids(
     user_id: &str,
     except_interview: &str,
     interviews: u32,
-) -> Result<Vec<i64>> {
+) -> Result<Vec<QuestionId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT iq.question_bank_id FROM Interview_Questions iq
          WHERE iq.question_bank_id IS NOT NULL AND iq.interview_id IN (
@@ -250,9 +251,9 @@ pub fn insert_pending_turn(
 #[derive(Clone, Debug)]
 pub struct NewAsked {
     pub order: u32,
-    pub question_bank_id: i64,
+    pub question_bank_id: QuestionId,
     pub text: String,
-    pub skill_id: Option<i64>,
+    pub skill_id: Option<SkillId>,
     pub difficulty: Option<Difficulty>,
 }
 
@@ -295,7 +296,7 @@ impl Usage {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkillRow {
-    pub skill_id: i64,
+    pub skill_id: SkillId,
     pub rating: Option<u8>,
     pub strengths: String,
     pub areas_for_improvement: String,
@@ -321,7 +322,7 @@ pub struct TurnChanges {
     pub pending: Option<PendingTurn>,
     pub reply: String,
     /// Start: the plan to fix and the move to in progress.
-    pub start_plan: Option<Vec<i64>>,
+    pub start_plan: Option<Vec<QuestionId>>,
     /// The current question's row and the slot the candidate's message fills.
     pub answer: Option<(String, AnswerSlot)>,
     /// The current question's row, which this reply follows up on.
@@ -628,7 +629,7 @@ pub fn load_report(conn: &Connection, state: &TurnState) -> Result<Option<Report
             // An unanswered question missed every point; an answer the judge could not assess
             // (another language) is not marked either way.
             let covered = covered
-                .map(|c| parse_id_array(&c))
+                .map(|c| parse_id_array::<i64>(&c))
                 .or_else(|| (q.outcome() != QuestionOutcome::Answered).then(Vec::new));
             let key_points = match (rubric, covered) {
                 (Some(r), Some(covered)) => r

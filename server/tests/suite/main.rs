@@ -19,5 +19,6 @@ mod layering;
 mod local_model;
 mod model;
 mod ownership;
+mod progress;
 mod settings;
 mod setup;

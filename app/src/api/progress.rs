@@ -1,0 +1,43 @@
+//! The signed-in user's progress: ratings per skill over time, and the skills to practise next.
+
+use super::AppError;
+#[cfg(feature = "ssr")]
+use super::{db, require_user};
+use crate::model::InterviewTypeId;
+use crate::progress::{ProgressFilter, SkillProgress, WeakSkill};
+use leptos::server;
+
+#[server(prefix = "/fn", endpoint = "my_progress")]
+pub async fn my_progress(
+    #[server(default)] filter: ProgressFilter,
+) -> Result<Vec<SkillProgress>, AppError> {
+    let user = require_user().await?;
+    db()?
+        .read(move |c| crate::store::progress(c, &user.id, &filter))
+        .await
+        .map_err(AppError::from)
+}
+
+/// The skills to practise next (lowest rated first, with why), from interviews of
+/// `interview_type_id` when given and rated, else from all.
+#[server(prefix = "/fn", endpoint = "weak_skills")]
+pub async fn my_weak_skills(
+    interview_type_id: Option<InterviewTypeId>,
+) -> Result<Vec<WeakSkill>, AppError> {
+    let user = require_user().await?;
+    let filter = ProgressFilter {
+        interview_type_id,
+        days: None,
+    };
+    let skills = db()?
+        .read(move |c| {
+            let of_type = crate::store::progress(c, &user.id, &filter)?;
+            if of_type.is_empty() && filter.interview_type_id.is_some() {
+                crate::store::progress(c, &user.id, &ProgressFilter::default())
+            } else {
+                Ok(of_type)
+            }
+        })
+        .await?;
+    Ok(crate::progress::weak_skills(&skills))
+}

@@ -1,0 +1,61 @@
+//! A person's ratings over time, per skill: what the progress page charts and what "practise
+//! weak skills" chooses from. One query over the completed interviews' reports.
+
+use super::Result;
+use crate::model::{SkillId, UNTITLED};
+use crate::progress::{ProgressFilter, RatingPoint, SkillProgress};
+use rusqlite::{Connection, params};
+
+/// Every skill `user_id` has been rated on in completed interviews matching `filter`, by
+/// name, each with its ratings oldest first. A skill renamed since shows its new name with its
+/// whole history; a deleted skill's ratings went with it (its reports cascade). Unrated skills
+/// (nothing answered on them) are left out: there is nothing to chart.
+pub fn progress(
+    conn: &Connection,
+    user_id: &str,
+    filter: &ProgressFilter,
+) -> Result<Vec<SkillProgress>> {
+    // `?3` is a modifier for SQLite's date functions, e.g. '-30 days'.
+    let since = filter.days.map(|d| format!("-{d} days"));
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.skill_id, s.skill_name, i.interview_id, i.title,
+                strftime('%Y-%m-%d %H:%M:%S', coalesce(i.completed_at, f.created_at)) AS at,
+                f.rating, f.answered
+         FROM Interviews i
+         JOIN AI_Feedback f ON f.interview_id = i.interview_id
+         JOIN Skills s ON s.skill_id = f.skill_id
+         WHERE i.user_id = ?1 AND i.status = 'completed' AND f.rating IS NOT NULL
+           AND (?2 IS NULL OR i.interview_type_id = ?2)
+           AND (?3 IS NULL OR coalesce(i.completed_at, f.created_at)
+                              >= strftime('%Y-%m-%d %H:%M:%f', 'now', ?3))
+         ORDER BY s.skill_name COLLATE NOCASE, f.skill_id, at, i.interview_id",
+    )?;
+    let mut rows = stmt.query(params![user_id, filter.interview_type_id, since])?;
+    let mut out = Vec::new();
+    let mut current: Option<(SkillId, String, Vec<RatingPoint>)> = None;
+    while let Some(row) = rows.next()? {
+        let skill_id: SkillId = row.get(0)?;
+        let point = RatingPoint {
+            interview_id: row.get(2)?,
+            title: row
+                .get::<_, Option<String>>(3)?
+                .unwrap_or_else(|| UNTITLED.to_owned()),
+            at: row.get(4)?,
+            rating: row.get(5)?,
+            answered: row.get::<_, Option<u32>>(6)?.unwrap_or(0),
+        };
+        match &mut current {
+            Some((id, _, points)) if *id == skill_id => points.push(point),
+            _ => {
+                out.extend(
+                    current.take().and_then(|(id, name, points)| {
+                        SkillProgress::from_points(id, name, points)
+                    }),
+                );
+                current = Some((skill_id, row.get(1)?, vec![point]));
+            }
+        }
+    }
+    out.extend(current.and_then(|(id, name, points)| SkillProgress::from_points(id, name, points)));
+    Ok(out)
+}
