@@ -10,6 +10,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
 pub mod error;
+pub mod jobad;
 pub mod model;
 pub mod pages;
 pub mod progress;

@@ -31,3 +31,23 @@ pub async fn list_suggested_skills(
         .await
         .map_err(AppError::from)
 }
+
+/// The catalogue skills a pasted job ad asks for, with the phrases that matched, and the
+/// likely type (`jobad::match_job_ad`). Offline: no model is asked.
+#[server(prefix = "/fn", endpoint = "match_job_ad")]
+pub async fn match_job_ad(ad: String) -> Result<crate::jobad::JobAdMatch, AppError> {
+    use crate::jobad::MAX_JOB_AD_CHARS;
+    super::require_user().await?;
+    let chars = ad.chars().count();
+    if chars > MAX_JOB_AD_CHARS {
+        return Err(AppError::Invalid(format!(
+            "The job ad is {chars} characters long; paste at most {MAX_JOB_AD_CHARS}."
+        )));
+    }
+    let terms = db()?.read(crate::store::job_ad_terms).await?;
+    Ok(crate::jobad::match_job_ad(
+        &ad,
+        &terms,
+        crate::validate::MAX_SKILLS,
+    ))
+}

@@ -504,3 +504,48 @@ pub fn known_catalogue_ids(
     }
     Ok((types, skills))
 }
+
+/// Every skill with its name and aliases (lower-case), and every type with its name and the
+/// skills it suggests: what a job ad is matched against (`jobad::match_job_ad`). Skills by name, aliases
+/// longest first, types by id.
+pub fn job_ad_terms(conn: &Connection) -> Result<crate::jobad::Terms> {
+    let mut terms = crate::jobad::Terms::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.skill_id, s.skill_name, a.alias
+         FROM Skills s LEFT JOIN Skill_Aliases a ON a.skill_id = s.skill_id
+         ORDER BY s.skill_name COLLATE NOCASE, s.skill_id, length(a.alias) DESC, a.alias",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, name, alias): (SkillId, String, Option<String>) =
+            (row.get(0)?, row.get(1)?, row.get(2)?);
+        if terms.skills.last().is_none_or(|(last, _, _)| *last != id) {
+            terms.skills.push((id, name, Vec::new()));
+        }
+        if let (Some(alias), Some((_, _, aliases))) = (alias, terms.skills.last_mut()) {
+            aliases.push(alias.to_lowercase());
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.interview_type_id, t.type_name, l.skill_id
+         FROM Interview_Types t
+         LEFT JOIN Interview_Type_Suggested_Skills l ON l.interview_type_id = t.interview_type_id
+         ORDER BY t.interview_type_id, l.skill_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (type_id, name, skill_id): (InterviewTypeId, String, Option<SkillId>) =
+            (row.get(0)?, row.get(1)?, row.get(2)?);
+        if terms
+            .types
+            .last()
+            .is_none_or(|(last, _, _)| *last != type_id)
+        {
+            terms.types.push((type_id, name, Vec::new()));
+        }
+        if let (Some(skill_id), Some((_, _, skills))) = (skill_id, terms.types.last_mut()) {
+            skills.push(skill_id);
+        }
+    }
+    Ok(terms)
+}

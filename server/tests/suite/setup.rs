@@ -258,3 +258,88 @@ async fn type_and_skills_can_be_changed_afterwards_by_the_owner_only() {
     let html = page(&s, &ada, &location(&resp)).await.text().await.unwrap();
     assert!(html.contains("Your changes are saved."));
 }
+
+/// The setup page opened from a pasted job ad (the GET form, as without JavaScript).
+async fn from_ad(s: &TestServer, c: &reqwest::Client, ad: &str) -> String {
+    let resp = c
+        .get(s.url("/interviews/new"))
+        .query(&[("job_ad", ad)])
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{:?}",
+        resp.headers().get("location")
+    );
+    resp.text().await.unwrap()
+}
+
+/// The checkbox item of a skill on the setup page.
+fn skill_item(html: &str, skill_id: i64) -> &str {
+    let at = html
+        .find(&format!(r#"name="skill_ids" value="{skill_id}""#))
+        .expect("no checkbox for the skill");
+    let rest = &html[at..];
+    &rest[..rest.find("</li>").unwrap()]
+}
+
+#[tokio::test]
+async fn a_pasted_job_ad_pre_selects_its_skills_and_type_with_the_phrases() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "jody", PASSWORD).await;
+    let ad = "Senior Backend Engineer\n\nYou will build services in Golang on PostgreSQL, \
+              design gRPC APIs, and mentor two engineers. We go the extra mile.";
+    let html = from_ad(&s, &c, ad).await;
+    assert!(
+        html.contains("the phrases that matched are beside each"),
+        "{html}"
+    );
+    let go = skill_item(&html, 4);
+    assert!(
+        go.contains("checked") && go.contains("In the ad: “Golang”"),
+        "{go}"
+    );
+    let sql = skill_item(&html, 10);
+    assert!(
+        sql.contains("checked") && sql.contains("“PostgreSQL”"),
+        "{sql}"
+    );
+    assert!(
+        skill_item(&html, 12).contains("checked"),
+        "API design (gRPC)"
+    );
+    assert!(skill_item(&html, 13).contains("“mentor”"), "leadership");
+    // Not asked for: Python; Java is not found inside JavaScript-free text either.
+    assert!(!skill_item(&html, 2).contains("checked"));
+    // An engineer's ad: the technical type, and the ad kept in its box.
+    assert!(html.contains(r#"<option value="1" selected"#), "{html}");
+    assert!(html.contains("You will build services in Golang"));
+    // Nothing is stored until the form is submitted.
+    assert_eq!(count_interviews(&s), 0);
+}
+
+#[tokio::test]
+async fn an_overlong_or_skill_free_job_ad_is_said_plainly() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "kit", PASSWORD).await;
+    let long = "Golang ".repeat(2_000);
+    let html = from_ad(&s, &c, &long).await;
+    assert!(
+        html.contains("The job ad is 14000 characters long; paste at most 8000."),
+        "{html}"
+    );
+    assert!(
+        !skill_item(&html, 4).contains("checked"),
+        "nothing pre-filled"
+    );
+    let html = from_ad(&s, &c, "Baker wanted for our sourdough bakery.").await;
+    assert!(
+        html.contains("None of our skills were found in the job ad"),
+        "{html}"
+    );
+}

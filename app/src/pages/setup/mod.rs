@@ -5,20 +5,21 @@
 //! JavaScript off it posts to `/interviews/new`, which answers with a redirect to the new
 //! interview or back here with the error codes and the entered values in the query.
 
+mod prefill;
+
 use super::{
-    Alert, Catalog, CurrentUser, ErrorNote, FieldError, RequireUser, catalog_resource,
-    for_signed_in, hydrated_signal,
+    Alert, Catalog, ErrorNote, FieldError, RequireUser, catalog_resource, hydrated_signal,
 };
-use crate::api::{AppError, SetupInterview, SetupOutcome, list_suggested_skills, my_weak_skills};
+use crate::api::{AppError, SetupInterview, SetupOutcome, list_suggested_skills};
 use crate::model::{
     DifficultySetting, InterviewType, InterviewTypeId, QUESTION_COUNTS, Skill, SkillId,
 };
-use crate::progress::WeakSkill;
 use crate::selection::{Selection, matches_search, suggested_first};
 use crate::validate::{self, MAX_SKILLS, MAX_TITLE_CHARS, SetupError, SetupInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
+use prefill::{JobAdForm, Prefill, PrefillNote, PrefillResource, job_ad_in_url, prefill_resource};
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
@@ -26,55 +27,58 @@ pub fn SetupPage() -> impl IntoView {
     // more than once on the server, and a resource created there would not line up with the
     // browser's when hydrating.
     let catalog = catalog_resource();
-    let weak = weak_resource();
+    let prefill = prefill_resource();
     view! {
         <RequireUser>
-            <SetupLoader catalog weak />
+            <SetupLoader catalog prefill />
         </RequireUser>
     }
 }
 
-/// With `?focus=weak` (the "practise weak skills" links), the skills to practise and why;
-/// `None` otherwise.
-type Weak = Resource<Result<Option<Vec<WeakSkill>>, AppError>>;
-
-fn weak_resource() -> Weak {
-    let user = expect_context::<CurrentUser>();
-    let query = use_query_map();
-    let focus = move || {
-        query.with(|q| {
-            (q.get("focus").as_deref() == Some("weak"))
-                .then(|| q.get("interview_type_id").and_then(|t| t.parse().ok()))
-        })
-    };
-    Resource::new(focus, move |focus| async move {
-        match focus {
-            Some(type_id) => for_signed_in(user, move || my_weak_skills(type_id)).await,
-            None => Ok(None),
-        }
-    })
-}
-
 #[component]
-fn SetupLoader(catalog: Catalog, weak: Weak) -> impl IntoView {
+fn SetupLoader(catalog: Catalog, prefill: PrefillResource) -> impl IntoView {
     view! {
         <section class="panel">
             <h1>"Set up an interview"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading interview types and skills…"</p> }>
-                {move || catalog.get().zip(weak.get()).map(|r| match r {
-                    (Ok((types, skills)), Ok(weak)) => {
-                        let (mut initial, errors) = initial_from_query();
-                        let errors = errors.iter().map(|e| e.code().to_owned()).collect();
-                        if let Some(weak) = &weak && initial.skill_ids.is_empty() {
-                            initial.skill_ids = weak.iter().map(|w| w.skill_id).collect();
-                        }
-                        view! { <SetupForm types skills initial errors weak /> }.into_any()
-                    }
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
+                {move || catalog.get().zip(prefill.get()).map(|(catalog, prefill)| {
+                    let (types, skills) = match catalog {
+                        Ok(c) => c,
+                        Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
+                    };
+                    // A refused job ad is said beside it; the form still works.
+                    let (prefill, ad_error) = match prefill {
+                        Ok(p) => (p, None),
+                        Err(AppError::Invalid(m)) => (None, Some(m)),
+                        Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
+                    };
+                    let (initial, errors) = initial_with(prefill.as_ref());
+                    view! {
+                        <JobAdForm ad=job_ad_in_url() error=ad_error />
+                        <SetupForm types skills initial errors prefill />
+                    }.into_any()
                 })}
             </Suspense>
         </section>
     }
+}
+
+/// The form's starting values: what a no-JS submission brought back, else the pre-fill's
+/// skills and type.
+fn initial_with(prefill: Option<&Prefill>) -> (SetupInput, Vec<String>) {
+    let (mut initial, errors) = initial_from_query();
+    if let Some(p) = prefill {
+        if initial.skill_ids.is_empty() {
+            initial.skill_ids = p.skills.iter().map(|(id, _)| *id).collect();
+        }
+        if initial.interview_type_id.is_none() {
+            initial.interview_type_id = p.interview_type_id;
+        }
+    }
+    (
+        initial,
+        errors.iter().map(|e| e.code().to_owned()).collect(),
+    )
 }
 
 /// Values and errors a no-JS submission brought back in the query (in the form's own keys,
@@ -228,8 +232,8 @@ fn SetupForm(
     skills: Vec<Skill>,
     initial: SetupInput,
     errors: Vec<String>,
-    /// The weak skills the form was pre-filled with, when asked for (`?focus=weak`).
-    weak: Option<Vec<WeakSkill>>,
+    /// Skills chosen for the person (weak skills, a job ad's), with why.
+    prefill: Option<Prefill>,
 ) -> impl IntoView {
     let hydrated = hydrated_signal();
     let errors = errors
@@ -247,8 +251,8 @@ fn SetupForm(
             {move || form.server_error().map(|e| view! { <Alert message=e /> })}
             <TitleField form initial=initial.title.clone() />
             <TypeField form types initial=initial.interview_type_id />
-            {weak.as_ref().map(|w| view! { <WeakNote empty=w.is_empty() /> })}
-            <SkillsField form skills initial=initial.skill_ids.clone() weak=weak.unwrap_or_default() />
+            {prefill.as_ref().map(|p| view! { <PrefillNote source=p.source empty=p.skills.is_empty() /> })}
+            <SkillsField form skills initial=initial.skill_ids.clone() prefill />
             <CountAndDifficulty form initial=initial.clone() />
             <button type="submit" class="primary" disabled=move || form.save.pending().get()>
                 {move || if form.save.pending().get() { "Creating…" } else { "Create interview" }}
@@ -314,24 +318,11 @@ fn TypeField(
 }
 
 #[component]
-fn WeakNote(empty: bool) -> impl IntoView {
-    view! {
-        <p class="hint focus-note" role="status">
-            {if empty {
-                "You have no ratings yet, so there are no weak skills to pre-fill: choose skills below."
-            } else {
-                "Pre-filled with your lowest-rated skills; the reason is beside each."
-            }}
-        </p>
-    }
-}
-
-#[component]
 fn SkillsField(
     form: SetupState,
     skills: Vec<Skill>,
     initial: Vec<SkillId>,
-    weak: Vec<WeakSkill>,
+    prefill: Option<Prefill>,
 ) -> impl IntoView {
     let names: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
     let ordered = move || suggested_first(&skills, |s| s.id, &form.suggested.get());
@@ -348,7 +339,7 @@ fn SkillsField(
             <ul class="checklist">
                 <For each=ordered key=|s| s.id let:skill>
                     <SkillOption form skill=skill.clone() initially=initial.contains(&skill.id)
-                        why=weak.iter().find(|w| w.skill_id == skill.id).map(|w| w.reason.clone()) />
+                        why=prefill.as_ref().and_then(|p| p.reason(skill.id)) />
                 </For>
             </ul>
             <p class="empty" hidden=move || { let q = form.search.get(); names.iter().any(|n| matches_search(n, &q)) }>
@@ -382,7 +373,7 @@ fn SkillOption(
                 <span class="skill-name">{skill.name}</span>
                 // A closure, not <Show>: <Show> gives each of the skills its own reactive owner.
                 {move || is_suggested().then(|| view! { <span class="badge">"Suggested"</span> })}
-                {why.map(|why| view! { <span class="why">{format!("Practise: {why}")}</span> })}
+                {why.map(|why| view! { <span class="why">{why}</span> })}
             </label>
         </li>
     }
