@@ -10,6 +10,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
 pub mod error;
+pub mod export;
 pub mod jobad;
 pub mod model;
 pub mod pages;
@@ -111,7 +112,8 @@ pub fn App() -> impl IntoView {
     let user: pages::CurrentUser = Resource::new(|| (), |_| api::current_user());
     provide_context(user);
     view! {
-        <Title text="Perfect Pitch" />
+        // Each page names itself (`<Title text=…>`); the site's name follows.
+        <Title formatter=|page: String| format!("{page} · Perfect Pitch") />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">

@@ -130,7 +130,7 @@ pub struct ApiJson<T>(T);
 pub struct ApiPath<T>(T);
 
 /// The signed-in user, or 401.
-pub struct ApiUser(User);
+pub struct ApiUser(pub User);
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;

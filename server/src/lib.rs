@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod export;
 pub mod limits;
 pub mod metrics;
 pub mod reply;
@@ -224,6 +225,7 @@ pub async fn app_with(
         .route("/interviews/new", post(setup::create))
         .route("/interviews/{id}/edit", post(setup::edit))
         .route("/interviews/{id}/reply", get(reply::follow))
+        .route("/interviews/{id}/report.md", get(export::report))
         .merge(extra)
         .leptos_routes_with_context(
             &state,

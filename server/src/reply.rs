@@ -7,9 +7,8 @@
 //! stop the reply; one that connects mid-reply starts from the snapshot.
 
 use crate::AppState;
-use crate::api::ApiError;
+use crate::api::{ApiError, ApiUser};
 use app::ai::live::{ReplyProgress, ReplyState};
-use app::api::AppError;
 use app::model::ReplyEvent;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -17,18 +16,12 @@ use axum::response::{IntoResponse, Response};
 use futures::Stream;
 use std::convert::Infallible;
 use tokio::sync::watch;
-use tower_sessions::Session;
 
 pub async fn follow(
     State(state): State<AppState>,
-    session: Session,
+    ApiUser(user): ApiUser,
     Path(id): Path<app::model::InterviewId>,
 ) -> Response {
-    let user = match app::auth::session_user(&state.db, &session).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return ApiError::from(AppError::Unauthorized).into_response(),
-        Err(e) => return ApiError::from(e).into_response(),
-    };
     if let Err(e) = state.db.read_owned(&user.id, &id, |_, _| Ok(())).await {
         return ApiError::from(e).into_response();
     }

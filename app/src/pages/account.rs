@@ -5,6 +5,7 @@ use super::FieldError;
 use crate::model::encode_query_value;
 use crate::validate::{AccountError, PASSWORD_CHARS, USERNAME_CHARS, local_path};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The query's `error`, `next` and the named field values, read once.
@@ -61,6 +62,7 @@ pub fn SignInPage() -> impl IntoView {
         format!("/register?next={}", encode_query_value(&q.next))
     };
     view! {
+        <Title text="Sign in" />
         <section class="panel narrow">
             <h1>"Sign in"</h1>
             <form method="post" action="/auth/signin" class="stack" novalidate>
@@ -93,6 +95,7 @@ pub fn RegisterPage() -> impl IntoView {
         }
     };
     view! {
+        <Title text="Create an account" />
         <section class="panel narrow">
             <h1>"Create an account"</h1>
             <form method="post" action="/auth/register" class="stack" novalidate>

@@ -6,6 +6,7 @@ use crate::model::{
     Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill,
 };
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -33,6 +34,7 @@ pub fn InterviewsPage() -> impl IntoView {
     );
     let catalog = catalog_resource();
     view! {
+        <Title text="My interviews" />
         <RequireUser>
             <InterviewList filter page catalog />
         </RequireUser>

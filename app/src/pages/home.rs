@@ -7,6 +7,7 @@ use crate::api::{list_interview_types, list_skills, list_suggested_skills};
 use crate::model::{InterviewType, InterviewTypeId, Skill, SkillId};
 use crate::selection::suggested_first;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -32,6 +33,7 @@ pub fn HomePage() -> impl IntoView {
         },
     );
     view! {
+        <Title text="Practise job interviews" />
         <div class="home">
             <section class="hero">
                 <h1>"Practise the interview before it counts."</h1>

@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::validate::SetupError;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -52,7 +53,11 @@ fn InterviewDetail(
                             .map(str::to_owned)
                             .collect();
                         let saved = query.get("saved").is_some();
-                        view! { <InterviewView live types skills edit_errors saved /> }.into_any()
+                        let title = live.interview.display_title();
+                        view! {
+                            <Title text=title />
+                            <InterviewView live types skills edit_errors saved />
+                        }.into_any()
                     }
                     (Err(e), _) | (_, Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
                 }

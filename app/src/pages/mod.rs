@@ -19,6 +19,7 @@ pub use setup::SetupPage;
 use crate::error::AppError;
 use crate::model::User;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
@@ -136,6 +137,7 @@ fn set_page_status(status: u16) {
 pub fn NotFound() -> impl IntoView {
     set_page_status(404);
     view! {
+        <Title text="Not found" />
         <section class="panel not-found">
             <h1>"Not found"</h1>
             <p>"There is nothing at this address. "<a href="/">"Back to the start"</a></p>

@@ -8,6 +8,7 @@ use crate::api::my_progress;
 use crate::model::{InterviewType, InterviewTypeId};
 use crate::progress::{ProgressFilter, RANGES, RatingPoint, SkillProgress, weak_skills};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -29,6 +30,7 @@ pub fn ProgressPage() -> impl IntoView {
     );
     let catalog = catalog_resource();
     view! {
+        <Title text="Progress" />
         <RequireUser>
             <section class="panel">
                 <h1>"Progress"</h1>

@@ -11,6 +11,7 @@ mod common;
 mod accounts;
 mod api;
 mod connections;
+mod export;
 mod history;
 mod hostile;
 mod http;

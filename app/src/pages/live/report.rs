@@ -27,6 +27,14 @@ pub(super) fn ReportView(talk: Conversation) -> impl IntoView {
     view! {
         <section class="panel report" aria-labelledby="report-title">
             <h2 id="report-title">"Feedback report"</h2>
+            {move || state.with(|s| s.report.is_some()).then(|| view! {
+                <p class="report-actions no-print">
+                    <a href=format!("/interviews/{}/report.md", talk.id.get_value()) download>"Download as Markdown"</a>
+                    <button type="button" class="link" on:click=move |_| { let _ = window().print(); }>
+                        "Print or save as PDF"
+                    </button>
+                </p>
+            })}
             {move || state.with(|s| s.report_error.clone()).map(|e| view! {
                 <div role="alert">
                     <p class="error">{format!("The report could not be written. {e}")}</p>

@@ -18,6 +18,7 @@ use crate::selection::{Selection, matches_search, suggested_first};
 use crate::validate::{self, MAX_SKILLS, MAX_TITLE_CHARS, SetupError, SetupInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use prefill::{JobAdForm, Prefill, PrefillNote, PrefillResource, job_ad_in_url, prefill_resource};
 
@@ -29,6 +30,7 @@ pub fn SetupPage() -> impl IntoView {
     let catalog = catalog_resource();
     let prefill = prefill_resource();
     view! {
+        <Title text="Set up an interview" />
         <RequireUser>
             <SetupLoader catalog prefill />
         </RequireUser>

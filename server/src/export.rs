@@ -1,0 +1,33 @@
+//! `GET /interviews/{id}/report.md`: the interview and its report as a Markdown file to keep
+//! (`app::export`). Someone else's interview answers 404 like a missing one.
+
+use crate::AppState;
+use crate::api::{ApiError, ApiUser};
+use app::api::AppError;
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+
+pub async fn report(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<app::model::InterviewId>,
+) -> Response {
+    if let Err(e) = state.db.read_owned(&user.id, &id, |_, _| Ok(())).await {
+        return ApiError::from(e).into_response();
+    }
+    match state.live.live_state(&id).await {
+        Ok(live) => (
+            [
+                (CONTENT_TYPE, "text/markdown; charset=utf-8".to_owned()),
+                (
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", app::export::file_name(&live)),
+                ),
+            ],
+            app::export::report_markdown(&live),
+        )
+            .into_response(),
+        Err(e) => ApiError::from(AppError::from(e)).into_response(),
+    }
+}
