@@ -247,7 +247,7 @@ fn main() {
             &conn,
             Some(technical),
             &sets[10 + i],
-            app::model::DifficultySetting::Mixed,
+            app::model::DifficultySetting::Mixed.into(),
             i as u64,
             app::ai::live::candidates_per_skill(6, 5),
             &recent,
@@ -271,7 +271,7 @@ fn main() {
         let plan = app::ai::plan::plan_questions(&app::ai::plan::PlanInput {
             pool: &qs,
             count: 6,
-            difficulty: app::model::DifficultySetting::Mixed,
+            difficulty: app::model::DifficultySetting::Mixed.into(),
             recent: &Default::default(),
             seed: i as u64,
         });

@@ -67,7 +67,7 @@ pub fn report_markdown(live: &LiveInterview) -> String {
     md += &format!("- Type: {}\n", text(&i.type_label()));
     let skills: Vec<String> = i.skills.iter().map(|s| text(&s.name)).collect();
     md += &format!("- Skills: {}\n", skills.join(", "));
-    md += &format!("- Difficulty: {}\n", i.difficulty.label());
+    md += &format!("- Difficulty: {}\n", text(&i.difficulty_label()));
     if let Some(done) = &i.completed_at {
         md += &format!("- Completed: {done} UTC\n");
     }

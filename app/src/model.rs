@@ -170,6 +170,9 @@ pub struct Interview {
     /// How many questions the interview asks (3–12).
     pub question_count: u8,
     pub difficulty: DifficultySetting,
+    /// With the adaptive setting, the level of each skill; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skill_levels: Vec<SkillLevel>,
 }
 
 /// What pages call an interview that has no title.
@@ -179,6 +182,35 @@ impl Interview {
     /// The title as pages show it.
     pub fn display_title(&self) -> String {
         self.title.clone().unwrap_or_else(|| UNTITLED.into())
+    }
+
+    /// The difficulty its questions are planned with.
+    pub fn difficulty_plan(&self) -> DifficultyPlan<'_> {
+        DifficultyPlan {
+            setting: self.difficulty,
+            levels: &self.skill_levels,
+        }
+    }
+
+    /// The level an adaptive interview asks `skill` at.
+    pub fn level_of(&self, skill: SkillId) -> Option<Difficulty> {
+        self.skill_levels
+            .iter()
+            .find(|l| l.skill_id == skill)
+            .map(|l| l.difficulty)
+    }
+
+    /// The difficulty as pages show it: an adaptive interview names each skill's level.
+    pub fn difficulty_label(&self) -> String {
+        if self.difficulty != DifficultySetting::Adaptive || self.skill_levels.is_empty() {
+            return self.difficulty.label().to_owned();
+        }
+        let levels: Vec<String> = self
+            .skills
+            .iter()
+            .filter_map(|s| Some(format!("{} {}", s.name, self.level_of(s.id)?.as_str())))
+            .collect();
+        format!("Adaptive: {}", levels.join(", "))
     }
 
     /// The type's name as pages show it.
@@ -437,6 +469,7 @@ string_enum!(DifficultySetting, "difficulty" {
     Medium => "medium",
     Hard => "hard",
     Mixed => "mixed",
+    Adaptive => "adaptive",
 });
 
 impl DifficultySetting {
@@ -446,8 +479,60 @@ impl DifficultySetting {
             DifficultySetting::Medium => "Medium",
             DifficultySetting::Hard => "Hard",
             DifficultySetting::Mixed => "Mixed (easier questions first)",
+            DifficultySetting::Adaptive => "Adaptive (from your ratings, per skill)",
         }
     }
+
+    /// The level every question is asked at, for a fixed setting; `None` for mixed (easier
+    /// first) and adaptive (each skill at its own level, `SkillLevel`).
+    pub fn fixed(self) -> Option<Difficulty> {
+        match self {
+            DifficultySetting::Easy => Some(Difficulty::Easy),
+            DifficultySetting::Medium => Some(Difficulty::Medium),
+            DifficultySetting::Hard => Some(Difficulty::Hard),
+            DifficultySetting::Mixed | DifficultySetting::Adaptive => None,
+        }
+    }
+}
+
+/// How hard an interview's questions are: its setting and, when adaptive, each skill's level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DifficultyPlan<'a> {
+    pub setting: DifficultySetting,
+    pub levels: &'a [SkillLevel],
+}
+
+impl DifficultyPlan<'_> {
+    /// The level `skill`'s questions are asked at: the setting's for a fixed one, the skill's
+    /// own when adaptive; `None` for mixed (and for a skill an adaptive plan has no level for).
+    pub fn level_for(&self, skill: SkillId) -> Option<Difficulty> {
+        match self.setting {
+            DifficultySetting::Adaptive => self
+                .levels
+                .iter()
+                .find(|l| l.skill_id == skill)
+                .map(|l| l.difficulty),
+            fixed => fixed.fixed(),
+        }
+    }
+}
+
+impl From<DifficultySetting> for DifficultyPlan<'static> {
+    fn from(setting: DifficultySetting) -> Self {
+        DifficultyPlan {
+            setting,
+            levels: &[],
+        }
+    }
+}
+
+/// The level an adaptive interview asks one skill at, chosen from the person's ratings when
+/// it was set up (`progress::adaptive_level`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SkillLevel {
+    pub skill_id: SkillId,
+    pub difficulty: Difficulty,
 }
 
 string_enum!(Role, "role" {

@@ -2,7 +2,7 @@
 //! time, its trend, and which skills to practise next. Pure functions over plain data; the store
 //! gathers the ratings (`store::progress`) and the progress page shows them.
 
-use crate::model::{InterviewId, InterviewTypeId, SkillId};
+use crate::model::{Difficulty, InterviewId, InterviewTypeId, SkillId};
 use serde::{Deserialize, Serialize};
 
 /// One rating of one skill: the report of one completed interview.
@@ -78,6 +78,52 @@ pub fn trend(ratings: &[u8]) -> Trend {
         Trend::Slipping
     } else {
         Trend::Flat
+    }
+}
+
+/// How many of a skill's latest ratings the adaptive difficulty reads.
+pub const ADAPTIVE_WINDOW: usize = 6;
+
+/// The level to ask a skill at next, from its ratings (oldest first). Start at medium and walk
+/// the last [`ADAPTIVE_WINDOW`] ratings: a 1 or 2 steps down one level; a second 4 or 5 in a
+/// row steps up one level (and the count starts again); a 3 breaks a run. Easy and hard are
+/// the ends. With no ratings, medium. Recent ratings decide: a slump long ago no longer
+/// holds someone at easy.
+pub fn adaptive_level(ratings: &[u8]) -> Difficulty {
+    let recent = &ratings[ratings.len().saturating_sub(ADAPTIVE_WINDOW)..];
+    let (mut level, mut run) = (1u8, 0u8);
+    for &r in recent {
+        match r {
+            ..=2 => {
+                level = level.saturating_sub(1);
+                run = 0;
+            }
+            3 => run = 0,
+            _ => {
+                run += 1;
+                if run == 2 {
+                    level = (level + 1).min(2);
+                    run = 0;
+                }
+            }
+        }
+    }
+    [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard][usize::from(level)]
+}
+
+/// Why [`adaptive_level`] chose its level, for the setup page and the report.
+pub fn adaptive_reason(ratings: &[u8]) -> String {
+    match ratings.len() {
+        0 => "no ratings yet: medium".to_owned(),
+        n => {
+            let recent = &ratings[n.saturating_sub(ADAPTIVE_WINDOW)..];
+            let shown: Vec<String> = recent.iter().map(u8::to_string).collect();
+            format!(
+                "{} from your ratings {}",
+                adaptive_level(ratings).as_str(),
+                shown.join(", ")
+            )
+        }
     }
 }
 
@@ -206,6 +252,38 @@ mod tests {
         for (ratings, want) in cases {
             assert_eq!(trend(ratings), *want, "{ratings:?}");
         }
+    }
+
+    #[test]
+    fn adaptive_level_follows_the_documented_rule() {
+        use Difficulty::*;
+        let cases: &[(&[u8], Difficulty)] = &[
+            (&[], Medium),
+            (&[3], Medium),
+            // Up after two 4+ ratings in a row, not after one.
+            (&[4], Medium),
+            (&[4, 5], Hard),
+            (&[5, 4, 5, 5], Hard),
+            // Down after a 1 or 2, whatever came before.
+            (&[2], Easy),
+            (&[4, 5, 1], Medium),
+            (&[1, 1, 1], Easy),
+            // A 3 breaks a run: 4, 3, 4 is not two in a row.
+            (&[4, 3, 4], Medium),
+            // Back up from easy after two good ones.
+            (&[2, 4, 4], Medium),
+            (&[2, 4, 4, 5, 5], Hard),
+            // Only the last six count: the early 1s are forgotten.
+            (&[1, 1, 1, 1, 3, 3, 3, 3, 4, 4], Hard),
+        ];
+        for (ratings, want) in cases {
+            assert_eq!(adaptive_level(ratings), *want, "{ratings:?}");
+        }
+        assert_eq!(adaptive_reason(&[]), "no ratings yet: medium");
+        assert_eq!(
+            adaptive_reason(&[2, 4, 4, 5, 5]),
+            "hard from your ratings 2, 4, 4, 5, 5"
+        );
     }
 
     fn skill(id: i64, name: &str, ratings: &[u8], answered_each: u32) -> SkillProgress {

@@ -46,7 +46,7 @@ test('the type pre-selects its skills and switching keeps hand-picked ones', asy
   await expect(page).toHaveURL(/\/interviews\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { name: 'Team lead loop' })).toBeVisible();
   await expect(page.locator('.meta .type')).toHaveText('Behavioral');
-  await expect(page.getByText('8 questions, hard')).toBeVisible();
+  await expect(page.getByText('8 questions · Hard')).toBeVisible();
   for (const skill of ['Communication', 'Go', 'Leadership', 'Teamwork']) {
     await expect(page.locator('.badges .badge', { hasText: skill })).toBeVisible();
   }

@@ -514,7 +514,7 @@ pub fn load_turn(
             conn,
             i.interview_type.as_ref().map(|t| t.id),
             &i.skills.iter().map(|s| s.id).collect::<Vec<_>>(),
-            i.difficulty,
+            i.difficulty_plan(),
             seed_for(&i.id),
             candidates_per_skill(i.question_count, i.skills.len()),
             &recent,

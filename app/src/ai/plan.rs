@@ -8,11 +8,12 @@
 //! 4. questions this user met in recent interviews only when the pool has nothing else;
 //! 5. questions tagged with the interview's type before others of the skill (a Behavioral
 //!    interview on Python asks about working with Python, not "list vs tuple");
-//! 6. the chosen difficulty when the pool has it (mixed: easier first, harder later);
+//! 6. the chosen difficulty when the pool has it (mixed: easier first, harder later;
+//!    adaptive: each skill at its own level);
 //! 7. otherwise a shuffle fixed by the seed, so a given interview always gets the same plan.
 
 pub use crate::model::difficulty_rank;
-use crate::model::{Difficulty, DifficultySetting, Question, QuestionId, SkillId};
+use crate::model::{Difficulty, DifficultyPlan, DifficultySetting, Question, QuestionId, SkillId};
 use std::collections::HashSet;
 
 pub struct PlanInput<'a> {
@@ -20,7 +21,8 @@ pub struct PlanInput<'a> {
     /// suggested skills first).
     pub pool: &'a [Question],
     pub count: usize,
-    pub difficulty: DifficultySetting,
+    /// The setting and, when adaptive, each skill's level.
+    pub difficulty: DifficultyPlan<'a>,
     /// Question ids this user met in recent interviews.
     pub recent: &'a HashSet<QuestionId>,
     pub seed: u64,
@@ -48,21 +50,23 @@ pub fn plan_questions(input: &PlanInput<'_>) -> Vec<Question> {
         }
     }
     let count = input.count;
-    let target = |slot: usize| -> Option<Difficulty> {
-        match input.difficulty {
-            DifficultySetting::Easy => Some(Difficulty::Easy),
-            DifficultySetting::Medium => Some(Difficulty::Medium),
-            DifficultySetting::Hard => Some(Difficulty::Hard),
+    // The difficulty wanted for the next question, on `skill`, in plan slot `slot`.
+    let target = |skill: SkillId, slot: usize| -> Option<Difficulty> {
+        match input.difficulty.setting {
             DifficultySetting::Mixed => Some(
                 [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard][slot * 3 / count.max(1)],
             ),
+            _ => input.difficulty.level_for(skill),
         }
     };
     let mut picked: Vec<Question> = Vec::with_capacity(count);
     // Takes the best remaining question of a skill for the next slot: not recent before
     // recent, the slot's difficulty before others, then shuffled order.
-    let take = |qs: &mut Vec<&Question>, picked: &mut Vec<Question>, allow_recent: bool| {
-        let want = target(picked.len());
+    let take = |skill: SkillId,
+                qs: &mut Vec<&Question>,
+                picked: &mut Vec<Question>,
+                allow_recent: bool| {
+        let want = target(skill, picked.len());
         let theme_taken = |q: &Question| {
             q.theme
                 .as_ref()
@@ -91,28 +95,28 @@ pub fn plan_questions(input: &PlanInput<'_>) -> Vec<Question> {
         }
     };
     // 1: one question per skill, in skill order.
-    for (_, qs) in &mut skills {
+    for (skill, qs) in &mut skills {
         if picked.len() == count {
             break;
         }
-        take(qs, &mut picked, true);
+        take(*skill, qs, &mut picked, true);
     }
     // 2 and 3: round the skills again, first with unseen questions only, then with any.
     for allow_recent in [false, true] {
         loop {
             let mut progressed = false;
-            for (_, qs) in &mut skills {
+            for (skill, qs) in &mut skills {
                 if picked.len() == count {
                     break;
                 }
-                progressed |= take(qs, &mut picked, allow_recent);
+                progressed |= take(*skill, qs, &mut picked, allow_recent);
             }
             if !progressed || picked.len() == count {
                 break;
             }
         }
     }
-    if input.difficulty == DifficultySetting::Mixed {
+    if input.difficulty.setting == DifficultySetting::Mixed {
         // Stable: same-difficulty questions keep their turn-by-turn skill order.
         picked.sort_by_key(|q| difficulty_rank(q.difficulty));
     }
@@ -223,7 +227,7 @@ mod tests {
         plan_questions(&PlanInput {
             pool: p,
             count: i.count,
-            difficulty: i.difficulty,
+            difficulty: i.difficulty.into(),
             recent: &i.recent,
             seed: i.seed,
         })
@@ -405,5 +409,53 @@ mod tests {
     fn seeds_are_stable() {
         assert_eq!(seed_for(""), 0xcbf2_9ce4_8422_2325);
         assert_ne!(seed_for("a"), seed_for("b"));
+    }
+
+    #[test]
+    fn adaptive_asks_each_skill_at_its_own_level() {
+        // Two skills, each with one question at every level.
+        let mut pool = Vec::new();
+        for (k, skill) in [SkillId(1), SkillId(2)].into_iter().enumerate() {
+            for (d, difficulty) in Difficulty::ALL.iter().enumerate() {
+                pool.push(Question {
+                    id: QuestionId((k * 10 + d) as i64),
+                    skill_id: Some(skill),
+                    text: format!("{skill} {difficulty}"),
+                    difficulty: Some(*difficulty),
+                    theme: None,
+                    for_type: false,
+                });
+            }
+        }
+        use crate::model::SkillLevel;
+        let levels = [
+            SkillLevel {
+                skill_id: SkillId(1),
+                difficulty: Difficulty::Hard,
+            },
+            SkillLevel {
+                skill_id: SkillId(2),
+                difficulty: Difficulty::Easy,
+            },
+        ];
+        let plan = plan_questions(&PlanInput {
+            pool: &pool,
+            count: 4,
+            difficulty: DifficultyPlan {
+                setting: DifficultySetting::Adaptive,
+                levels: &levels,
+            },
+            recent: &HashSet::new(),
+            seed: 3,
+        });
+        let got: Vec<(SkillId, Option<Difficulty>)> = plan
+            .iter()
+            .map(|q| (q.skill_id.unwrap(), q.difficulty))
+            .collect();
+        // Each skill's own level first; when a skill has no more of its level, the nearest
+        // others, never the other skill's level before its own.
+        assert_eq!(got[0], (SkillId(1), Some(Difficulty::Hard)));
+        assert_eq!(got[1], (SkillId(2), Some(Difficulty::Easy)));
+        assert_eq!(got.len(), 4);
     }
 }

@@ -170,7 +170,7 @@ fn start(l: &Loaded) -> Result<Decision, TurnError> {
     let plan = plan_questions(&PlanInput {
         pool: &l.pool,
         count: usize::from(i.question_count),
-        difficulty: i.difficulty,
+        difficulty: i.difficulty_plan(),
         recent: &l.recent,
         seed: seed_for(&i.id),
     });
@@ -457,6 +457,7 @@ mod tests {
                     completed_at: None,
                     question_count: 3,
                     difficulty: DifficultySetting::Mixed,
+                    skill_levels: Vec::new(),
                 },
                 user_id: "u".into(),
                 plan: started.then(|| vec![QuestionId(10), QuestionId(11), QuestionId(12)]),

@@ -3,7 +3,7 @@
 use super::AppError;
 #[cfg(feature = "ssr")]
 use super::{db, require_user};
-use crate::model::InterviewTypeId;
+use crate::model::{InterviewTypeId, SkillLevel};
 use crate::progress::{ProgressFilter, SkillProgress, WeakSkill};
 use leptos::server;
 
@@ -40,4 +40,18 @@ pub async fn my_weak_skills(
         })
         .await?;
     Ok(crate::progress::weak_skills(&skills))
+}
+
+/// For every skill in the catalogue, the level an adaptive interview would ask it at for the
+/// signed-in user now, and why: what the setup page shows when "Adaptive" is chosen.
+#[server(prefix = "/fn", endpoint = "adaptive_levels")]
+pub async fn my_adaptive_levels() -> Result<Vec<(SkillLevel, String)>, AppError> {
+    let user = require_user().await?;
+    db()?
+        .read(move |c| {
+            let skills: Vec<_> = crate::store::get_skills(c)?.iter().map(|s| s.id).collect();
+            crate::store::adaptive_levels(c, &user.id, &skills)
+        })
+        .await
+        .map_err(AppError::from)
 }

@@ -94,7 +94,7 @@ fn InterviewView(
                 <span class="status">{move || state.with(|s| s.interview.status.label())}</span>
                 " · "
                 <span class="settings">
-                    {format!("{} questions, {}", i.question_count, i.difficulty.label().to_lowercase())}
+                    {format!("{} questions · {}", i.question_count, i.difficulty_label())}
                 </span>
             </p>
             <h2>"Skills"</h2>

@@ -128,7 +128,7 @@ fn plan(
     plan_questions(&PlanInput {
         pool: &pool,
         count,
-        difficulty: DifficultySetting::Mixed,
+        difficulty: DifficultySetting::Mixed.into(),
         recent: &HashSet::new(),
         seed,
     })
@@ -279,7 +279,8 @@ fn candidates_of_small_skills_are_the_whole_pool_in_pool_order() {
         for seed in [0, 7, 12345] {
             for d in DifficultySetting::ALL {
                 let got =
-                    question_candidates(&db.conn, Some(t), &ids, *d, seed, 16, &recent).unwrap();
+                    question_candidates(&db.conn, Some(t), &ids, (*d).into(), seed, 16, &recent)
+                        .unwrap();
                 assert_eq!(got, pool, "{type_name} {skills:?} {d} seed {seed}");
             }
         }
@@ -314,7 +315,7 @@ fn candidates_of_a_large_skill_are_a_bounded_fresh_sample() {
         &db.conn,
         None,
         &[huge],
-        DifficultySetting::Mixed,
+        DifficultySetting::Mixed.into(),
         3,
         15,
         &recent,
@@ -327,7 +328,7 @@ fn candidates_of_a_large_skill_are_a_bounded_fresh_sample() {
         &db.conn,
         None,
         &[huge],
-        DifficultySetting::Hard,
+        DifficultySetting::Hard.into(),
         3,
         5,
         &recent,
@@ -344,7 +345,7 @@ fn candidates_of_a_large_skill_are_a_bounded_fresh_sample() {
             &db.conn,
             None,
             &[huge],
-            DifficultySetting::Mixed,
+            DifficultySetting::Mixed.into(),
             4,
             15,
             &recent

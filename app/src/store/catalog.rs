@@ -3,8 +3,8 @@
 
 use super::{Result, StoreError, checked_optional_text, checked_text, id_array};
 use crate::model::{
-    Difficulty, DifficultySetting, InterviewType, InterviewTypeId, KeyPoint, Probe, Question,
-    QuestionId, Rubric, Skill, SkillId,
+    Difficulty, InterviewType, InterviewTypeId, KeyPoint, Probe, Question, QuestionId, Rubric,
+    Skill, SkillId,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use std::collections::HashMap;
@@ -323,7 +323,8 @@ pub fn sample_questions(
 /// skill (the type's suggested skills first, as in
 /// [`get_questions_by_interview_type_and_skill_ids`]), up to `per_skill` questions the user has
 /// not met recently, from a point chosen by `seed` — of the chosen difficulty when it is fixed
-/// (others only when the skill runs short of it), of any difficulty when it is mixed. Where
+/// or adaptive (the skill's level in `levels`; others only when the skill runs short of it),
+/// of any difficulty when it is mixed. Where
 /// that takes every fresh question of a skill (the pool is small), the skill's recent questions
 /// are added too, so the plan can fall back on them exactly as it would with the whole pool.
 /// The cost is one or two index seeks per skill, whatever the bank's size.
@@ -331,7 +332,7 @@ pub fn question_candidates(
     conn: &Connection,
     interview_type_id: Option<InterviewTypeId>,
     skill_ids: &[SkillId],
-    difficulty: DifficultySetting,
+    difficulty: crate::model::DifficultyPlan<'_>,
     seed: u64,
     per_skill: usize,
     recent: &[QuestionId],
@@ -350,14 +351,9 @@ pub fn question_candidates(
     };
     skills.sort_by_key(|s| (!suggested.contains(s), *s));
     skills.dedup();
-    let level = match difficulty {
-        DifficultySetting::Easy => Some(Difficulty::Easy),
-        DifficultySetting::Medium => Some(Difficulty::Medium),
-        DifficultySetting::Hard => Some(Difficulty::Hard),
-        DifficultySetting::Mixed => None,
-    };
     let mut out = Vec::new();
     for (k, skill) in skills.iter().enumerate() {
+        let level = difficulty.level_for(*skill);
         let seed = seed.wrapping_add(k as u64 * 0x9e37_79b9);
         let sample = |level| {
             sample_questions(

@@ -5,7 +5,7 @@ use super::{NOW_SQL, Result, StoreError, checked_text, id_array, parse_enum};
 use crate::model::{
     DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewId,
     InterviewPage, InterviewStatus, InterviewType, InterviewTypeId, QUESTION_COUNTS, Skill,
-    SkillId, UserId,
+    SkillId, SkillLevel, UserId,
 };
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
@@ -45,7 +45,7 @@ impl Default for NewInterview {
 /// The columns `interview_from_row` reads, in order; `t` is the joined interview type.
 const INTERVIEW_COLUMNS: &str = "i.interview_id, i.user_id, i.title, i.status, \
      i.interview_type_id, t.type_name, t.description, i.created_at, i.updated_at, \
-     i.started_at, i.completed_at, i.question_count, i.difficulty";
+     i.started_at, i.completed_at, i.question_count, i.difficulty, i.adaptive";
 
 fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
     let type_id: Option<InterviewTypeId> = row.get(4)?;
@@ -69,7 +69,13 @@ fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
         started_at: row.get(9)?,
         completed_at: row.get(10)?,
         question_count: row.get(11)?,
-        difficulty: parse_enum(row, 12)?,
+        // An adaptive interview stores 'mixed' with its flag (migration 0013).
+        difficulty: if row.get(13)? {
+            DifficultySetting::Adaptive
+        } else {
+            parse_enum(row, 12)?
+        },
+        skill_levels: Vec::new(),
     })
 }
 
@@ -231,10 +237,16 @@ pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Int
     }
     ensure_skills_exist(&tx, &skill_ids)?;
     let id = uuid::Uuid::now_v7().to_string();
+    let adaptive = new.difficulty == DifficultySetting::Adaptive;
+    let stored_difficulty = if adaptive {
+        DifficultySetting::Mixed
+    } else {
+        new.difficulty
+    };
     tx.prepare_cached(&format!(
         "INSERT INTO Interviews (interview_id, user_id, title, status, interview_type_id,
-                                 question_count, difficulty, created_at, updated_at)
-         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, {NOW_SQL}, {NOW_SQL})"
+                                 question_count, difficulty, adaptive, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7, {NOW_SQL}, {NOW_SQL})"
     ))?
     .execute(params![
         id,
@@ -242,12 +254,24 @@ pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Int
         title,
         new.interview_type_id,
         new.question_count,
-        new.difficulty.as_str()
+        stored_difficulty.as_str(),
+        adaptive
     ])?;
     tx.prepare_cached(
         "INSERT INTO Interview_Skills (interview_id, skill_id) SELECT ?1, value FROM json_each(?2)",
     )?
     .execute(params![id, id_array(&skill_ids)])?;
+    if adaptive {
+        // Each skill's level from the ratings as they are now, kept with the interview so its
+        // plan and report say what it was set up with.
+        for (level, _) in super::adaptive_levels(&tx, &new.user_id, &skill_ids)? {
+            tx.prepare_cached(
+                "UPDATE Interview_Skills SET difficulty_level = ?3
+                 WHERE interview_id = ?1 AND skill_id = ?2",
+            )?
+            .execute(params![id, level.skill_id, level.difficulty.as_str()])?;
+        }
+    }
     let interview = get_interview(&tx, &id)?;
     tx.commit()?;
     Ok(interview)
@@ -265,7 +289,23 @@ pub fn get_interview(conn: &Connection, interview_id: &str) -> Result<Interview>
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("interview {interview_id}")))?;
     interview.skills = get_skills_for_interview(conn, interview_id)?;
+    interview.skill_levels = skill_levels(conn, interview_id)?;
     Ok(interview)
+}
+
+/// An adaptive interview's level per skill (none for other interviews).
+fn skill_levels(conn: &Connection, interview_id: &str) -> Result<Vec<SkillLevel>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT skill_id, difficulty_level FROM Interview_Skills
+         WHERE interview_id = ?1 AND difficulty_level IS NOT NULL ORDER BY skill_id",
+    )?;
+    let rows = stmt.query_map([interview_id], |r| {
+        Ok(SkillLevel {
+            skill_id: r.get(0)?,
+            difficulty: parse_enum(r, 1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The id of the user who owns an interview.
@@ -607,9 +647,9 @@ pub fn list_interviews(
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        let mut by_interview: HashMap<InterviewId, Vec<Skill>> = HashMap::new();
+        let mut by_interview: HashMap<InterviewId, (Vec<Skill>, Vec<SkillLevel>)> = HashMap::new();
         let mut stmt = conn.prepare_cached(
-            "SELECT l.interview_id, s.skill_id, s.skill_name, s.description
+            "SELECT l.interview_id, s.skill_id, s.skill_name, s.description, l.difficulty_level
              FROM Interview_Skills l JOIN Skills s ON s.skill_id = l.skill_id
              WHERE l.interview_id IN (SELECT value FROM json_each(?1))
              ORDER BY s.skill_name COLLATE NOCASE",
@@ -617,14 +657,24 @@ pub fn list_interviews(
         let mut rows = stmt.query([ids_json])?;
         while let Some(row) = rows.next()? {
             let interview_id: InterviewId = row.get(0)?;
-            by_interview.entry(interview_id).or_default().push(Skill {
+            let (skills, levels) = by_interview.entry(interview_id).or_default();
+            let skill = Skill {
                 id: row.get(1)?,
                 name: row.get(2)?,
                 description: row.get(3)?,
-            });
+            };
+            if let Some(level) = row.get::<_, Option<String>>(4)? {
+                levels.push(SkillLevel {
+                    skill_id: skill.id,
+                    difficulty: level.parse().map_err(|e: String| StoreError::Internal(e))?,
+                });
+            }
+            skills.push(skill);
         }
         for interview in &mut interviews {
-            interview.skills = by_interview.remove(&interview.id).unwrap_or_default();
+            let (skills, mut levels) = by_interview.remove(&interview.id).unwrap_or_default();
+            levels.sort_by_key(|l| l.skill_id);
+            (interview.skills, interview.skill_levels) = (skills, levels);
         }
     }
 

@@ -2,8 +2,10 @@
 //! weak skills" chooses from. One query over the completed interviews' reports.
 
 use super::Result;
-use crate::model::{SkillId, UNTITLED};
-use crate::progress::{ProgressFilter, RatingPoint, SkillProgress};
+use crate::model::{SkillId, SkillLevel, UNTITLED};
+use crate::progress::{
+    ProgressFilter, RatingPoint, SkillProgress, adaptive_level, adaptive_reason,
+};
 use rusqlite::{Connection, params};
 
 /// Every skill `user_id` has been rated on in completed interviews matching `filter`, by
@@ -58,4 +60,31 @@ pub fn progress(
     }
     out.extend(current.and_then(|(id, name, points)| SkillProgress::from_points(id, name, points)));
     Ok(out)
+}
+
+/// For each of `skills`, the level an adaptive interview would ask it at now, and why
+/// (`progress::adaptive_level` over the person's ratings of it, any type, all time).
+pub fn adaptive_levels(
+    conn: &Connection,
+    user_id: &str,
+    skills: &[SkillId],
+) -> Result<Vec<(SkillLevel, String)>> {
+    let rated = progress(conn, user_id, &ProgressFilter::default())?;
+    Ok(skills
+        .iter()
+        .map(|&skill_id| {
+            let ratings: Vec<u8> = rated
+                .iter()
+                .find(|p| p.skill_id == skill_id)
+                .map(|p| p.points.iter().map(|r| r.rating).collect())
+                .unwrap_or_default();
+            (
+                SkillLevel {
+                    skill_id,
+                    difficulty: adaptive_level(&ratings),
+                },
+                adaptive_reason(&ratings),
+            )
+        })
+        .collect())
 }

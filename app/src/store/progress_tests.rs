@@ -242,3 +242,81 @@ fn a_renamed_skill_keeps_its_history_and_a_deleted_one_leaves() {
     assert_eq!(skills[0].name, "Golang");
     assert_eq!(skills[0].points.len(), 2);
 }
+
+#[test]
+fn an_adaptive_interview_keeps_each_skills_level_from_the_ratings_at_set_up() {
+    use crate::model::{Difficulty, DifficultySetting};
+    let mut db = test_db();
+    let ann = user(&db.conn, "ann");
+    let (go, python, java) = (
+        skill_id(&db.conn, "Go"),
+        skill_id(&db.conn, "Python"),
+        skill_id(&db.conn, "Java"),
+    );
+    let technical = type_id(&db.conn, "Technical");
+    completed(
+        &mut db.conn,
+        &ann,
+        "One",
+        technical,
+        3,
+        &[(go, Some(4), 1), (python, Some(2), 1)],
+    );
+    completed(
+        &mut db.conn,
+        &ann,
+        "Two",
+        technical,
+        2,
+        &[(go, Some(5), 1), (python, Some(3), 1)],
+    );
+    let created = create_interview(
+        &mut db.conn,
+        &NewInterview {
+            user_id: ann.clone(),
+            title: "Adaptive".into(),
+            interview_type_id: Some(technical),
+            skill_ids: vec![go, python, java],
+            difficulty: DifficultySetting::Adaptive,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(created.difficulty, DifficultySetting::Adaptive);
+    // Go: 4 then 5, up to hard; Python: a 2 takes it down to easy; Java: unrated, medium.
+    let levels = [
+        (go, Difficulty::Hard),
+        (python, Difficulty::Easy),
+        (java, Difficulty::Medium),
+    ];
+    for (skill, want) in levels {
+        assert_eq!(created.level_of(skill), Some(want), "{skill}");
+    }
+    // Read back the same, alone and in the list; later ratings do not change it.
+    completed(
+        &mut db.conn,
+        &ann,
+        "Three",
+        technical,
+        1,
+        &[(python, Some(5), 1), (go, Some(1), 1)],
+    );
+    let again = get_interview(&db.conn, &created.id).unwrap();
+    assert_eq!(again.skill_levels, created.skill_levels);
+    let listed = list_interviews(&db.conn, &ann, &Default::default()).unwrap();
+    let row = listed
+        .interviews
+        .iter()
+        .find(|i| i.id == created.id)
+        .unwrap();
+    assert_eq!(row.skill_levels, created.skill_levels);
+    assert_eq!(row.difficulty, DifficultySetting::Adaptive);
+    // Other interviews carry no levels.
+    assert!(
+        listed
+            .interviews
+            .iter()
+            .filter(|i| i.id != created.id)
+            .all(|i| i.skill_levels.is_empty())
+    );
+}

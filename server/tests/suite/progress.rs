@@ -140,6 +140,61 @@ async fn three_rated_interviews_give_series_trends_and_a_weak_skill_setup() {
         setup.contains(r#"<option value="1" selected"#),
         "the type is kept"
     );
+
+    // Adaptive difficulty: each skill's level from its ratings, shown before starting.
+    // Go 2, 3, 4: down to easy, one good rating is not yet a run. JavaScript 5, 5: hard.
+    let setup = html(&s, &c, "/interviews/new?difficulty=adaptive").await;
+    let level = |id| option(&setup, id).to_owned();
+    assert!(
+        level(GO).contains("Adaptive level: easy from your ratings 2, 3, 4"),
+        "{}",
+        level(GO)
+    );
+    assert!(level(PYTHON).contains("Adaptive level: easy from your ratings 4, 3, 2"));
+    assert!(level(SQL).contains("Adaptive level: medium from your ratings 3, 3, 3"));
+    assert!(level(JAVASCRIPT).contains("Adaptive level: hard from your ratings 5, 5"));
+    assert!(
+        level(5).contains("no ratings yet: medium"),
+        "problem solving"
+    );
+
+    // Created (the no-JS post) and started: the levels are kept and the plan follows them.
+    let resp = c
+        .post(s.url("/interviews/new"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("title=Adaptive&interview_type_id=1&skill_ids=4&skill_ids=1&question_count=3&difficulty=adaptive")
+        .send()
+        .await
+        .unwrap();
+    let id = location(&resp)
+        .trim_start_matches("/interviews/")
+        .to_owned();
+    let page = html(&s, &c, &format!("/interviews/{id}")).await;
+    assert!(
+        page.contains("Adaptive: Go easy, JavaScript hard"),
+        "{page}"
+    );
+    turn_ok(&s, &c, &id, "start", None).await;
+    let planned: Vec<(i64, String)> = {
+        let conn = db(&s);
+        let mut stmt = conn
+            .prepare(
+                "SELECT q.skill_id, q.difficulty_level
+                 FROM Interviews i, json_each(i.question_plan) AS p
+                 JOIN Questions q ON q.question_id = p.value
+                 WHERE i.interview_id = ?1 ORDER BY p.key",
+            )
+            .unwrap();
+        stmt.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(planned.len(), 3, "{planned:?}");
+    for (skill, level) in &planned[..2] {
+        let want = if *skill == GO { "easy" } else { "hard" };
+        assert_eq!(level, want, "{planned:?}");
+    }
 }
 
 #[tokio::test]

@@ -51,7 +51,7 @@ async fn the_form_post_creates_an_interview_and_goes_to_it() {
         (8, app::model::DifficultySetting::Hard)
     );
     let html = page(&s, &c, &to).await.text().await.unwrap();
-    assert!(html.contains("8 questions, hard"), "{html}");
+    assert!(html.contains("8 questions · Hard"), "{html}");
 }
 
 #[tokio::test]

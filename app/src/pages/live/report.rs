@@ -4,7 +4,7 @@
 use super::super::Alert;
 use super::conversation::Conversation;
 use crate::api::RegenerateReport;
-use crate::model::{QuestionOutcome, Report};
+use crate::model::{DifficultySetting, QuestionOutcome, Report};
 use leptos::prelude::*;
 
 #[component]
@@ -46,6 +46,10 @@ pub(super) fn ReportView(talk: Conversation) -> impl IntoView {
                 </p>
             })}
             {move || regen_error().map(|e| view! { <Alert message=e /> })}
+            {move || state.with(|s| {
+                (s.interview.difficulty == DifficultySetting::Adaptive)
+                    .then(|| format!("Asked at the levels your ratings chose. {}.", s.interview.difficulty_label()))
+            }).map(|levels| view! { <p class="hint">{levels}</p> })}
             {move || match state.with(|s| s.report.clone()) {
                 Some(r) => view! { <ReportBody report=r offline=state.with_untracked(|s| s.interviewer.offline) /> }.into_any(),
                 None => view! {

@@ -8,11 +8,14 @@
 mod prefill;
 
 use super::{
-    Alert, Catalog, ErrorNote, FieldError, RequireUser, catalog_resource, hydrated_signal,
+    Alert, Catalog, CurrentUser, ErrorNote, FieldError, RequireUser, catalog_resource,
+    for_signed_in, hydrated_signal,
 };
-use crate::api::{AppError, SetupInterview, SetupOutcome, list_suggested_skills};
+use crate::api::{
+    AppError, SetupInterview, SetupOutcome, list_suggested_skills, my_adaptive_levels,
+};
 use crate::model::{
-    DifficultySetting, InterviewType, InterviewTypeId, QUESTION_COUNTS, Skill, SkillId,
+    DifficultySetting, InterviewType, InterviewTypeId, QUESTION_COUNTS, Skill, SkillId, SkillLevel,
 };
 use crate::selection::{Selection, matches_search, suggested_first};
 use crate::validate::{self, MAX_SKILLS, MAX_TITLE_CHARS, SetupError, SetupInput};
@@ -29,21 +32,23 @@ pub fn SetupPage() -> impl IntoView {
     // browser's when hydrating.
     let catalog = catalog_resource();
     let prefill = prefill_resource();
+    let user = expect_context::<CurrentUser>();
+    let levels: Levels = Resource::new(|| (), move |_| for_signed_in(user, my_adaptive_levels));
     view! {
         <Title text="Set up an interview" />
         <RequireUser>
-            <SetupLoader catalog prefill />
+            <SetupLoader catalog prefill levels />
         </RequireUser>
     }
 }
 
 #[component]
-fn SetupLoader(catalog: Catalog, prefill: PrefillResource) -> impl IntoView {
+fn SetupLoader(catalog: Catalog, prefill: PrefillResource, levels: Levels) -> impl IntoView {
     view! {
         <section class="panel">
             <h1>"Set up an interview"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading interview types and skills…"</p> }>
-                {move || catalog.get().zip(prefill.get()).map(|(catalog, prefill)| {
+                {move || catalog.get().zip(prefill.get()).zip(levels.get()).map(|((catalog, prefill), levels)| {
                     let (types, skills) = match catalog {
                         Ok(c) => c,
                         Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
@@ -55,15 +60,20 @@ fn SetupLoader(catalog: Catalog, prefill: PrefillResource) -> impl IntoView {
                         Err(e) => return view! { <ErrorNote error=e /> }.into_any(),
                     };
                     let (initial, errors) = initial_with(prefill.as_ref());
+                    // Without them the form works; only the adaptive levels are not shown.
+                    let levels = levels.ok().flatten().unwrap_or_default();
                     view! {
                         <JobAdForm ad=job_ad_in_url() error=ad_error />
-                        <SetupForm types skills initial errors prefill />
+                        <SetupForm types skills initial errors prefill levels />
                     }.into_any()
                 })}
             </Suspense>
         </section>
     }
 }
+
+/// Each skill's adaptive level for the signed-in user, and why.
+type Levels = Resource<Result<Option<Vec<(SkillLevel, String)>>, AppError>>;
 
 /// The form's starting values: what a no-JS submission brought back, else the pre-fill's
 /// skills and type.
@@ -236,6 +246,8 @@ fn SetupForm(
     errors: Vec<String>,
     /// Skills chosen for the person (weak skills, a job ad's), with why.
     prefill: Option<Prefill>,
+    /// Each skill's adaptive level for this person, and why; shown when "Adaptive" is chosen.
+    levels: Vec<(SkillLevel, String)>,
 ) -> impl IntoView {
     let hydrated = hydrated_signal();
     let errors = errors
@@ -254,7 +266,7 @@ fn SetupForm(
             <TitleField form initial=initial.title.clone() />
             <TypeField form types initial=initial.interview_type_id />
             {prefill.as_ref().map(|p| view! { <PrefillNote source=p.source empty=p.skills.is_empty() /> })}
-            <SkillsField form skills initial=initial.skill_ids.clone() prefill />
+            <SkillsField form skills initial=initial.skill_ids.clone() prefill levels />
             <CountAndDifficulty form initial=initial.clone() />
             <button type="submit" class="primary" disabled=move || form.save.pending().get()>
                 {move || if form.save.pending().get() { "Creating…" } else { "Create interview" }}
@@ -325,6 +337,7 @@ fn SkillsField(
     skills: Vec<Skill>,
     initial: Vec<SkillId>,
     prefill: Option<Prefill>,
+    levels: Vec<(SkillLevel, String)>,
 ) -> impl IntoView {
     let names: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
     let ordered = move || suggested_first(&skills, |s| s.id, &form.suggested.get());
@@ -341,7 +354,8 @@ fn SkillsField(
             <ul class="checklist">
                 <For each=ordered key=|s| s.id let:skill>
                     <SkillOption form skill=skill.clone() initially=initial.contains(&skill.id)
-                        why=prefill.as_ref().and_then(|p| p.reason(skill.id)) />
+                        why=prefill.as_ref().and_then(|p| p.reason(skill.id))
+                        level=levels.iter().find(|(l, _)| l.skill_id == skill.id).map(|(_, why)| why.clone()) />
                 </For>
             </ul>
             <p class="empty" hidden=move || { let q = form.search.get(); names.iter().any(|n| matches_search(n, &q)) }>
@@ -357,7 +371,10 @@ fn SkillOption(
     skill: Skill,
     initially: bool,
     why: Option<String>,
+    /// The skill's adaptive level and why, shown while "Adaptive" is chosen.
+    level: Option<String>,
 ) -> impl IntoView {
+    let adaptive = move || form.difficulty.get() == DifficultySetting::Adaptive;
     let id = skill.id;
     let name = skill.name.clone();
     let shown = move || matches_search(&name, &form.search.get());
@@ -376,6 +393,9 @@ fn SkillOption(
                 // A closure, not <Show>: <Show> gives each of the skills its own reactive owner.
                 {move || is_suggested().then(|| view! { <span class="badge">"Suggested"</span> })}
                 {why.map(|why| view! { <span class="why">{why}</span> })}
+                {move || adaptive().then(|| level.clone()).flatten().map(|level| view! {
+                    <span class="why level">{format!("Adaptive level: {level}")}</span>
+                })}
             </label>
         </li>
     }
@@ -403,6 +423,11 @@ fn CountAndDifficulty(form: SetupState, initial: SetupInput) -> impl IntoView {
                         <option value=d.as_str() selected=*d == initial.difficulty>{d.label()}</option>
                     }).collect_view()}
                 </select>
+                {move || (form.difficulty.get() == DifficultySetting::Adaptive).then(|| view! {
+                    <p class="hint" role="status">
+                        "Each skill is asked at its own level, shown beside it: from medium, up one after two ratings of 4 or 5 in a row, down one after a 1 or 2, reading your last six ratings of the skill."
+                    </p>
+                })}
             </div>
         </div>
     }
