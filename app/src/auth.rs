@@ -239,6 +239,34 @@ pub async fn ensure_demo_account(db: &Db, username: &str, password: &str) -> Res
     }
 }
 
+/// Changes `user`'s password after checking the current one; the new one follows the same
+/// rules as at registration. `WrongCredentials` when the current password is wrong.
+pub async fn change_password(
+    db: &Db,
+    user: &User,
+    current: &str,
+    new: &str,
+) -> Result<(), AuthError> {
+    verify_credentials(db, &user.username, current).await?;
+    validate::new_password(new, &user.username)?;
+    let new = new.to_owned();
+    let hash = HASHING
+        .run(move || password_auth::generate_hash(new))
+        .await?;
+    let id = user.id.clone();
+    db.write(move |c| store::set_password_hash(c, &id, &hash))
+        .await?;
+    Ok(())
+}
+
+/// Deletes `user` and everything of theirs, after checking their password.
+pub async fn delete_account(db: &Db, user: &User, password: &str) -> Result<(), AuthError> {
+    verify_credentials(db, &user.username, password).await?;
+    let id = user.id.clone();
+    db.write(move |c| store::delete_user(c, &id)).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -129,6 +129,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("register") view=pages::RegisterPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("interviews") view=pages::InterviewsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("progress") view=pages::ProgressPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("account") view=pages::AccountPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("interviews"), StaticSegment("new"))
                         view=pages::SetupPage

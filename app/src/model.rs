@@ -175,6 +175,20 @@ pub struct Interview {
     pub skill_levels: Vec<SkillLevel>,
 }
 
+/// Everything stored about one person, as `GET /account/export.json` hands it to them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountExport {
+    pub user: User,
+    pub interviews: Vec<InterviewExport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewExport {
+    pub interview: Interview,
+    pub messages: Vec<Message>,
+    pub report: Option<Report>,
+}
+
 /// What pages call an interview that has no title.
 pub const UNTITLED: &str = "Untitled interview";
 

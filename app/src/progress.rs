@@ -114,12 +114,12 @@ pub fn adaptive_level(ratings: &[u8]) -> Difficulty {
 /// Why [`adaptive_level`] chose its level, for the setup page and the report.
 pub fn adaptive_reason(ratings: &[u8]) -> String {
     match ratings.len() {
-        0 => "no ratings yet: medium".to_owned(),
+        0 => "medium (no ratings yet)".to_owned(),
         n => {
             let recent = &ratings[n.saturating_sub(ADAPTIVE_WINDOW)..];
             let shown: Vec<String> = recent.iter().map(u8::to_string).collect();
             format!(
-                "{} from your ratings {}",
+                "{} (from your ratings {})",
                 adaptive_level(ratings).as_str(),
                 shown.join(", ")
             )
@@ -279,10 +279,10 @@ mod tests {
         for (ratings, want) in cases {
             assert_eq!(adaptive_level(ratings), *want, "{ratings:?}");
         }
-        assert_eq!(adaptive_reason(&[]), "no ratings yet: medium");
+        assert_eq!(adaptive_reason(&[]), "medium (no ratings yet)");
         assert_eq!(
             adaptive_reason(&[2, 4, 4, 5, 5]),
-            "hard from your ratings 2, 4, 4, 5, 5"
+            "hard (from your ratings 2, 4, 4, 5, 5)"
         );
     }
 

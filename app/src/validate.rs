@@ -19,10 +19,12 @@ pub enum AccountError {
     /// Unknown user or wrong password: the same answer for both.
     WrongCredentials,
     TooManyAttempts,
+    /// Deleting the account without ticking "I understand".
+    ConfirmDelete,
 }
 
 impl AccountError {
-    const ALL: [AccountError; 10] = [
+    const ALL: [AccountError; 11] = [
         Self::UsernameLength,
         Self::UsernameChars,
         Self::PasswordShort,
@@ -33,6 +35,7 @@ impl AccountError {
         Self::UsernameTaken,
         Self::WrongCredentials,
         Self::TooManyAttempts,
+        Self::ConfirmDelete,
     ];
 
     pub fn code(self) -> &'static str {
@@ -47,6 +50,7 @@ impl AccountError {
             Self::UsernameTaken => "username_taken",
             Self::WrongCredentials => "wrong_credentials",
             Self::TooManyAttempts => "too_many_attempts",
+            Self::ConfirmDelete => "confirm_delete",
         }
     }
 
@@ -60,7 +64,7 @@ impl AccountError {
             Self::UsernameLength | Self::UsernameChars | Self::UsernameTaken => "username",
             Self::PasswordShort | Self::PasswordLong | Self::PasswordWeak => "password",
             Self::EmailLong | Self::EmailInvalid => "email",
-            Self::WrongCredentials | Self::TooManyAttempts => "form",
+            Self::WrongCredentials | Self::TooManyAttempts | Self::ConfirmDelete => "form",
         }
     }
 }
@@ -99,6 +103,9 @@ impl fmt::Display for AccountError {
             Self::TooManyAttempts => {
                 f.write_str("Too many failed attempts. Wait a little and try again.")
             }
+            Self::ConfirmDelete => f.write_str(
+                "Tick the box to confirm that your account and all its interviews will be deleted.",
+            ),
         }
     }
 }

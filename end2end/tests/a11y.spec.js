@@ -2,34 +2,10 @@
 // serious or critical violation; screenshots of each page at desktop and phone widths, saved
 // as test artifacts; and no sideways scrolling at 360 px.
 const { test, expect } = require('@playwright/test');
-const { createInterview, register, uniqueName } = require('./helpers');
-const fs = require('node:fs');
-
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
+const { AXE, audit, createInterview, register, uniqueName } = require('./helpers');
 
 // axe is injected by the test, not served by the app, so the page's CSP must not block it.
 test.use({ bypassCSP: true });
-
-async function audit(page, testInfo, name) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `axe on ${name}`).toEqual([]);
-  for (const [size, viewport] of Object.entries(SIZES)) {
-    await page.setViewportSize(viewport);
-    const shot = testInfo.outputPath(`${name}-${size}.png`);
-    await page.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach(`${name}-${size}`, { path: shot, contentType: 'image/png' });
-    if (size === 'phone') {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
-    }
-  }
-  await page.setViewportSize(SIZES.desktop);
-}
 
 async function visit(page, testInfo, path, name, ready) {
   await page.goto(path);

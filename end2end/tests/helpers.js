@@ -3,6 +3,7 @@
 // cookie, and turns are taken by the page's own buttons — never through server-function wire
 // keys, which are the framework's business.
 const { expect } = require('@playwright/test');
+const fs = require('node:fs');
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -38,4 +39,30 @@ async function startInterview(page, id, { base = '' } = {}) {
   await expect(page.getByTestId('progress')).toHaveText(/^Question 1 of \d+$/);
 }
 
-module.exports = { PASSWORD, uniqueName, submitRegistration, register, createInterview, startInterview };
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
+
+/** axe-core on the page (no serious or critical violation), then screenshots at desktop and
+ * phone widths attached to the test, and no sideways scrolling at 360 px. Tests that call it use
+ * `bypassCSP`, since axe is injected by the test, not served by the app. */
+async function audit(page, testInfo, name) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `axe on ${name}`).toEqual([]);
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    const shot = testInfo.outputPath(`${name}-${size}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach(`${name}-${size}`, { path: shot, contentType: 'image/png' });
+    if (size === 'phone') {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
+    }
+  }
+  await page.setViewportSize(SIZES.desktop);
+}
+
+module.exports = { AXE, audit, PASSWORD, uniqueName, submitRegistration, register, createInterview, startInterview };

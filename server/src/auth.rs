@@ -53,7 +53,7 @@ fn echo(value: &str, max_chars: usize) -> &str {
 }
 
 /// Back to a form with an error code and the fields worth keeping (never the password).
-fn back_to(
+pub(crate) fn back_to(
     page: &str,
     error: AccountError,
     fields: &[(&str, &str)],
@@ -80,7 +80,7 @@ fn busy() -> Response {
         .into_response()
 }
 
-fn failed(e: AuthError, page: &str, keep: &[(&str, &str)]) -> Response {
+pub(crate) fn failed(e: AuthError, page: &str, keep: &[(&str, &str)]) -> Response {
     match e {
         AuthError::Account(e) => back_to(page, e, keep, &[]),
         AuthError::Busy => busy(),

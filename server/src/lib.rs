@@ -1,5 +1,6 @@
 //! The Perfect Pitch server: configuration, start-up and the axum router.
 
+pub mod account;
 pub mod api;
 pub mod auth;
 pub mod config;
@@ -222,6 +223,9 @@ pub async fn app_with(
             post(auth::sign_in).layer(DefaultBodyLimit::max(auth::MAX_FORM_BYTES)),
         )
         .route("/auth/signout", post(auth::sign_out))
+        .route("/account/password", post(account::change_password))
+        .route("/account/delete", post(account::delete))
+        .route("/account/export.json", get(account::export))
         .route("/interviews/new", post(setup::create))
         .route("/interviews/{id}/edit", post(setup::edit))
         .route("/interviews/{id}/reply", get(reply::follow))

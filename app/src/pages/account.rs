@@ -9,14 +9,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The query's `error`, `next` and the named field values, read once.
-struct FormQuery {
-    error: Option<AccountError>,
-    retry: Option<u64>,
+pub(super) struct FormQuery {
+    pub(super) error: Option<AccountError>,
+    pub(super) retry: Option<u64>,
     next: String,
     value: std::collections::HashMap<String, String>,
 }
 
-fn form_query() -> FormQuery {
+pub(super) fn form_query() -> FormQuery {
     let q = use_query_map().get_untracked();
     let get = |k: &str| q.get(k).unwrap_or_default();
     FormQuery {
@@ -31,7 +31,7 @@ fn form_query() -> FormQuery {
 }
 
 /// An error paragraph for `field`, or nothing.
-fn field_error(
+pub(super) fn field_error(
     error: Option<AccountError>,
     field: &'static str,
     retry: Option<u64>,
@@ -45,7 +45,7 @@ fn field_error(
     })
 }
 
-fn invalid(error: Option<AccountError>, field: &str) -> &'static str {
+pub(super) fn invalid(error: Option<AccountError>, field: &str) -> &'static str {
     if error.is_some_and(|e| e.field() == field) {
         "true"
     } else {

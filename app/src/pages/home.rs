@@ -32,9 +32,13 @@ pub fn HomePage() -> impl IntoView {
             }
         },
     );
+    let deleted = query.with_untracked(|q| q.get("deleted").is_some());
     view! {
         <Title text="Practise job interviews" />
         <div class="home">
+            {deleted.then(|| view! {
+                <p class="notice" role="status">"Your account and everything in it were deleted."</p>
+            })}
             <section class="hero">
                 <h1>"Practise the interview before it counts."</h1>
                 <p class="lead">

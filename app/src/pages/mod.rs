@@ -6,6 +6,7 @@ mod home;
 mod interview;
 mod live;
 mod progress;
+mod settings;
 mod setup;
 
 pub use crate::model::encode_query_value;
@@ -14,6 +15,7 @@ pub use history::InterviewsPage;
 pub use home::HomePage;
 pub use interview::InterviewPage;
 pub use progress::ProgressPage;
+pub use settings::AccountPage;
 pub use setup::SetupPage;
 
 use crate::error::AppError;
@@ -103,6 +105,7 @@ pub fn UserMenu() -> impl IntoView {
                         <a href="/interviews/new">"New interview"</a>
                         <a href="/interviews">"My interviews"</a>
                         <a href="/progress">"Progress"</a>
+                        <a href="/account">"Account"</a>
                         <span class="who">"Signed in as "<strong>{u.username}</strong></span>
                         <form method="post" action="/auth/signout">
                             <button type="submit" class="link">"Sign out"</button>

@@ -194,7 +194,10 @@ fn Chart(points: Vec<RatingPoint>) -> impl IntoView {
 #[component]
 fn RatingsTable(name: String, points: Vec<RatingPoint>) -> impl IntoView {
     view! {
-        <table class="visually-hidden">
+        // Hidden on its wrapper: a table is never narrower than its content, whatever its
+        // width, so hiding the table itself made the page scroll sideways at 360 px.
+        <div class="visually-hidden">
+        <table>
             <caption>{format!("Ratings of {name}, oldest first")}</caption>
             <thead><tr><th scope="col">"Date"</th><th scope="col">"Interview"</th><th scope="col">"Rating"</th><th scope="col">"Answered"</th></tr></thead>
             <tbody>
@@ -208,6 +211,7 @@ fn RatingsTable(name: String, points: Vec<RatingPoint>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 

@@ -82,3 +82,55 @@ pub fn get_user_by_id(conn: &Connection, user_id: &str) -> Result<Option<User>> 
         .query_row([user_id], user_from_row)
         .optional()?)
 }
+
+/// Replaces a user's password hash (a PHC string made by the caller).
+pub fn set_password_hash(conn: &Connection, user_id: &str, hash: &str) -> Result<()> {
+    let changed = conn
+        .prepare_cached(&format!(
+            "UPDATE Users SET hashed_password = ?2, updated_at = {} WHERE user_id = ?1",
+            super::NOW_SQL
+        ))?
+        .execute(params![user_id, hash])?;
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("user {user_id}")));
+    }
+    Ok(())
+}
+
+/// Deletes a user and everything of theirs: their interviews, and with them (by the schema's
+/// cascades) every message, question, skill link and report. One statement, so all of it or
+/// none. Their sessions name a user that no longer exists and so sign no one in.
+pub fn delete_user(conn: &Connection, user_id: &str) -> Result<()> {
+    let deleted = conn
+        .prepare_cached("DELETE FROM Users WHERE user_id = ?1")?
+        .execute([user_id])?;
+    if deleted == 0 {
+        return Err(StoreError::NotFound(format!("user {user_id}")));
+    }
+    Ok(())
+}
+
+/// Everything stored about a user, for them to download: the account (never the password
+/// hash) and every interview with its conversation and report, oldest first.
+pub fn export_user(conn: &Connection, user_id: &str) -> Result<crate::model::AccountExport> {
+    let user = get_user_by_id(conn, user_id)?
+        .ok_or_else(|| StoreError::NotFound(format!("user {user_id}")))?;
+    let ids: Vec<String> = conn
+        .prepare_cached(
+            "SELECT interview_id FROM Interviews WHERE user_id = ?1
+             ORDER BY created_at, interview_id",
+        )?
+        .query_map([user_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut interviews = Vec::with_capacity(ids.len());
+    for id in ids {
+        let state = super::turn_state(conn, &id)?;
+        let report = super::load_report(conn, &state)?;
+        interviews.push(crate::model::InterviewExport {
+            interview: state.interview,
+            messages: state.messages,
+            report,
+        });
+    }
+    Ok(crate::model::AccountExport { user, interviews })
+}

@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod account_page;
 mod accounts;
 mod api;
 mod connections;

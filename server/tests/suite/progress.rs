@@ -146,15 +146,15 @@ async fn three_rated_interviews_give_series_trends_and_a_weak_skill_setup() {
     let setup = html(&s, &c, "/interviews/new?difficulty=adaptive").await;
     let level = |id| option(&setup, id).to_owned();
     assert!(
-        level(GO).contains("Adaptive level: easy from your ratings 2, 3, 4"),
+        level(GO).contains("Adaptive: easy (from your ratings 2, 3, 4)"),
         "{}",
         level(GO)
     );
-    assert!(level(PYTHON).contains("Adaptive level: easy from your ratings 4, 3, 2"));
-    assert!(level(SQL).contains("Adaptive level: medium from your ratings 3, 3, 3"));
-    assert!(level(JAVASCRIPT).contains("Adaptive level: hard from your ratings 5, 5"));
+    assert!(level(PYTHON).contains("Adaptive: easy (from your ratings 4, 3, 2)"));
+    assert!(level(SQL).contains("Adaptive: medium (from your ratings 3, 3, 3)"));
+    assert!(level(JAVASCRIPT).contains("Adaptive: hard (from your ratings 5, 5)"));
     assert!(
-        level(5).contains("no ratings yet: medium"),
+        level(5).contains("Adaptive: medium (no ratings yet)"),
         "problem solving"
     );
 

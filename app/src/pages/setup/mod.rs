@@ -394,7 +394,7 @@ fn SkillOption(
                 {move || is_suggested().then(|| view! { <span class="badge">"Suggested"</span> })}
                 {why.map(|why| view! { <span class="why">{why}</span> })}
                 {move || adaptive().then(|| level.clone()).flatten().map(|level| view! {
-                    <span class="why level">{format!("Adaptive level: {level}")}</span>
+                    <span class="why level">{format!("Adaptive: {level}")}</span>
                 })}
             </label>
         </li>
