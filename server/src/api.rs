@@ -156,6 +156,21 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// The signed-in user's interview named by the path's `{id}`: 401 when signed out, and 404
+/// for someone else's interview exactly as for a missing one (`Db::read_owned`).
+pub struct OwnedInterview(pub User, pub InterviewId);
+
+impl FromRequestParts<AppState> for OwnedInterview {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let ApiUser(user) = ApiUser::from_request_parts(parts, state).await?;
+        let ApiPath(id) = ApiPath::<InterviewId>::from_request_parts(parts, state).await?;
+        state.db.read_owned(&user.id, &id, |_, _| Ok(())).await?;
+        Ok(OwnedInterview(user, id))
+    }
+}
+
 type ApiResult<T> = Result<T, ApiError>;
 
 // ---------------------------------------------------------------- catalogue

@@ -2,20 +2,16 @@
 //! (`app::export`). Someone else's interview answers 404 like a missing one.
 
 use crate::AppState;
-use crate::api::{ApiError, ApiUser};
+use crate::api::{ApiError, OwnedInterview};
 use app::api::AppError;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
 pub async fn report(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(id): Path<app::model::InterviewId>,
+    OwnedInterview(_, id): OwnedInterview,
 ) -> Response {
-    if let Err(e) = state.db.read_owned(&user.id, &id, |_, _| Ok(())).await {
-        return ApiError::from(e).into_response();
-    }
     match state.live.live_state(&id).await {
         Ok(live) => (
             [

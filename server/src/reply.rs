@@ -7,10 +7,10 @@
 //! stop the reply; one that connects mid-reply starts from the snapshot.
 
 use crate::AppState;
-use crate::api::{ApiError, ApiUser};
+use crate::api::OwnedInterview;
 use app::ai::live::{ReplyProgress, ReplyState};
 use app::model::ReplyEvent;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::Stream;
@@ -19,12 +19,8 @@ use tokio::sync::watch;
 
 pub async fn follow(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(id): Path<app::model::InterviewId>,
+    OwnedInterview(_, id): OwnedInterview,
 ) -> Response {
-    if let Err(e) = state.db.read_owned(&user.id, &id, |_, _| Ok(())).await {
-        return ApiError::from(e).into_response();
-    }
     match state.live.follow(&id) {
         Some(rx) => Sse::new(events(rx))
             .keep_alive(KeepAlive::default())

@@ -51,6 +51,21 @@ fn error_for(form: &str) -> (Option<crate::validate::AccountError>, Option<u64>)
     (q.error.filter(|_| mine), q.retry)
 }
 
+/// The field asking for the password the account has now, before a change it confirms.
+#[component]
+fn PasswordCheck(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    error: Option<crate::validate::AccountError>,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input id=id name=name type="password" autocomplete="current-password" required
+            maxlength=PASSWORD_CHARS.end().to_string() aria-invalid=invalid(error, "form") />
+    }
+}
+
 #[component]
 fn ChangePassword() -> impl IntoView {
     let (e, retry) = error_for("password");
@@ -59,10 +74,7 @@ fn ChangePassword() -> impl IntoView {
             <h2>"Change your password"</h2>
             <form method="post" action="/account/password" class="stack" novalidate>
                 {field_error(e, "form", retry)}
-                <label for="current_password">"Current password"</label>
-                <input id="current_password" name="current_password" type="password"
-                    autocomplete="current-password" required
-                    maxlength=PASSWORD_CHARS.end().to_string() aria-invalid=invalid(e, "form") />
+                <PasswordCheck id="current_password" name="current_password" label="Current password" error=e />
                 <label for="new_password">"New password"</label>
                 <input id="new_password" name="new_password" type="password" autocomplete="new-password"
                     required maxlength=PASSWORD_CHARS.end().to_string()
@@ -86,10 +98,7 @@ fn DeleteAccount() -> impl IntoView {
             <p>"This deletes your account and every interview, answer and report in it, at once and for good. Download your data first if you want to keep it."</p>
             <form method="post" action="/account/delete" class="stack" novalidate>
                 {field_error(e, "form", retry)}
-                <label for="delete_password">"Your password"</label>
-                <input id="delete_password" name="password" type="password"
-                    autocomplete="current-password" required
-                    maxlength=PASSWORD_CHARS.end().to_string() aria-invalid=invalid(e, "form") />
+                <PasswordCheck id="delete_password" name="password" label="Your password" error=e />
                 <label class="check">
                     <input type="checkbox" name="confirm" value="yes" required />
                     " I understand that everything will be deleted"

@@ -434,6 +434,20 @@ pub(crate) mod testing {
         .unwrap()
     }
 
+    /// A user without a password, named `name`.
+    pub fn user(conn: &Connection, name: &str) -> crate::model::UserId {
+        create_user(
+            conn,
+            &NewUser {
+                username: name,
+                email: None,
+                hashed_password: None,
+            },
+        )
+        .unwrap()
+        .id
+    }
+
     pub fn count(conn: &Connection, sql: &str) -> i64 {
         conn.query_row(sql, [], |r| r.get(0)).unwrap()
     }

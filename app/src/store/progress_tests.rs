@@ -1,24 +1,11 @@
 //! The progress series on a real SQLite file: reports are written as the report step writes
 //! them (one AI_Feedback row per skill), then read back through `progress`.
 
-use super::testing::{skill_id, test_db, type_id};
+use super::testing::{skill_id, test_db, type_id, user};
 use super::*;
 use crate::model::{InterviewId, InterviewTypeId, SkillId, UserId};
 use crate::progress::{ProgressFilter, Trend};
 use rusqlite::params;
-
-fn user(conn: &Connection, name: &str) -> UserId {
-    create_user(
-        conn,
-        &NewUser {
-            username: name,
-            email: None,
-            hashed_password: None,
-        },
-    )
-    .unwrap()
-    .id
-}
 
 /// A completed interview `days_ago`, its report rating each `(skill, rating, answered)`;
 /// `None` is a skill nothing was answered on (not rated).

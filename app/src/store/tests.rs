@@ -1,25 +1,12 @@
 //! Store tests on a real SQLite file with every migration applied.
 
-use super::testing::{count, skill_id, test_db, type_id};
+use super::testing::{count, skill_id, test_db, type_id, user};
 use super::*;
 use crate::model::{
     Difficulty, InterviewFilter, InterviewId, InterviewStatus, InterviewTypeId, QuestionId, Role,
     SkillId, UserId,
 };
 use std::cell::Cell;
-
-fn user(conn: &mut Connection, name: &str) -> UserId {
-    create_user(
-        conn,
-        &NewUser {
-            username: name,
-            email: None,
-            hashed_password: None,
-        },
-    )
-    .unwrap()
-    .id
-}
 
 fn interview(
     conn: &mut Connection,
@@ -691,7 +678,7 @@ fn questions_of_a_deleted_skill_stay_in_the_bank_but_are_never_selected() {
 #[test]
 fn create_and_get_an_interview() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let skills = [skill_id(&db.conn, "Python"), skill_id(&db.conn, "Go")];
     let technical = type_id(&db.conn, "Technical");
     let created = create_interview(
@@ -729,7 +716,7 @@ fn create_and_get_an_interview() {
 #[test]
 fn a_failed_create_stores_nothing() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let python = skill_id(&db.conn, "Python");
     let technical = type_id(&db.conn, "Technical");
     let base = NewInterview {
@@ -812,7 +799,7 @@ fn a_failed_create_stores_nothing() {
 #[test]
 fn skills_of_an_interview_can_be_added_removed_and_replaced() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python"]);
     let (python, go) = (skill_id(&db.conn, "Python"), skill_id(&db.conn, "Go"));
 
@@ -883,7 +870,7 @@ fn skills_of_an_interview_can_be_added_removed_and_replaced() {
 #[test]
 fn type_and_skills_change_together_or_not_at_all() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python"]);
     let (behavioral, leadership, go) = (
         type_id(&db.conn, "Behavioral"),
@@ -926,7 +913,7 @@ fn type_and_skills_change_together_or_not_at_all() {
 #[test]
 fn skills_are_fixed_once_the_interview_has_started() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python", "Go"]);
     let (behavioral, python, leadership) = (
         type_id(&db.conn, "Behavioral"),
@@ -968,7 +955,7 @@ fn untyped_interview(conn: &mut Connection, user_id: UserId) -> crate::model::In
 #[test]
 fn an_interviews_type_and_title_can_be_changed() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     // An older interview with no type (plan §6) gets categorised.
     let untyped = untyped_interview(&mut db.conn, ada);
     assert!(untyped.interview_type.is_none());
@@ -1007,7 +994,7 @@ fn an_interviews_type_and_title_can_be_changed() {
 #[test]
 fn a_started_interviews_type_is_fixed_but_a_typeless_one_can_be_given_one() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python"]);
     let behavioral = type_id(&db.conn, "Behavioral");
     let technical = type_id(&db.conn, "Technical");
@@ -1040,7 +1027,7 @@ fn a_started_interviews_type_is_fixed_but_a_typeless_one_can_be_given_one() {
 #[test]
 fn status_changes_follow_the_lifecycle() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python"]);
 
     let err = set_interview_status(&mut db.conn, &id, InterviewStatus::Completed).unwrap_err();
@@ -1108,8 +1095,8 @@ fn statements_run<T>(conn: &mut Connection, f: impl FnOnce(&Connection) -> T) ->
 #[test]
 fn listing_filters_pages_and_orders_newest_first() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
-    let bob = user(&mut db.conn, "bob");
+    let ada = user(&db.conn, "ada");
+    let bob = user(&db.conn, "bob");
     let a = interview(
         &mut db.conn,
         &ada,
@@ -1279,7 +1266,7 @@ fn listing_filters_pages_and_orders_newest_first() {
 #[test]
 fn listing_runs_the_same_number_of_queries_for_any_page_size() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     for i in 0..60 {
         interview(
             &mut db.conn,
@@ -1318,7 +1305,7 @@ fn listing_runs_the_same_number_of_queries_for_any_page_size() {
 #[test]
 fn messages_append_in_order_and_list_back() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python"]);
     set_interview_status(&mut db.conn, &id, InterviewStatus::InProgress).unwrap();
     let roles = [
@@ -1367,7 +1354,7 @@ fn messages_append_in_order_and_list_back() {
 #[test]
 fn deleting_an_interview_removes_its_skill_links_and_messages() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let keep = interview(&mut db.conn, &ada, "Keep", "Technical", &["Python"]);
     let gone = interview(&mut db.conn, &ada, "Gone", "Technical", &["Python", "Go"]);
     append_message(&mut db.conn, &gone, Role::Interviewer, "Hello").unwrap();
@@ -1419,7 +1406,7 @@ fn deleting_an_interview_removes_its_skill_links_and_messages() {
 #[test]
 fn deleting_a_skill_unlinks_it_from_interviews_and_types() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python", "Go"]);
     let python = skill_id(&db.conn, "Python");
     delete_skill(&mut db.conn, python).unwrap();
@@ -1490,7 +1477,7 @@ fn users_are_unique_and_validated() {
 #[test]
 fn deleting_a_user_removes_their_interviews() {
     let mut db = test_db();
-    let ada = user(&mut db.conn, "ada");
+    let ada = user(&db.conn, "ada");
     let id = interview(&mut db.conn, &ada, "Loop", "Technical", &["Python"]);
     db.conn
         .execute("DELETE FROM Users WHERE user_id = ?1", [&ada])
