@@ -26,7 +26,7 @@ wire() { curl -s -b "$jar" -H 'Accept-Encoding: br, gzip' -o /dev/null -w '%{siz
 
 printf '%-22s %8s %8s %8s %8s %9s\n' "page" "html" "css" "js" "wasm" "total"
 first_wasm=""
-for page in / /signin /register /interviews /interviews/new "/interviews/$id"; do
+for page in / /signin /register /interviews /interviews/new "/interviews/$id" /progress /account; do
   curl -s -b "$jar" -o "$work/page.html" "$base$page"
   html=$(wire "$page")
   css_path=$(grep -o '/pkg/[^"]*\.css' "$work/page.html" | head -1 || true)

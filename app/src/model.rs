@@ -189,6 +189,12 @@ pub struct InterviewExport {
     pub report: Option<Report>,
 }
 
+/// A stored UTC time (`YYYY-MM-DD HH:MM:SS[.fff]`) as ISO 8601 with its zone, for a `<time
+/// datetime>` the browser can read without guessing the zone.
+pub fn iso_utc(stored: &str) -> String {
+    format!("{}Z", stored.trim().replacen(' ', "T", 1))
+}
+
 /// What pages call an interview that has no title.
 pub const UNTITLED: &str = "Untitled interview";
 

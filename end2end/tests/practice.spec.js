@@ -156,3 +156,34 @@ test('the account page: all data downloaded, then the account deleted and signed
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByText('Wrong username or password.')).toBeVisible();
 });
+
+test.describe('read from Tokyo', () => {
+  test.use({ timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
+
+  test('times are shown in the reader\'s own time zone once the page hydrates', async ({ page }) => {
+    await register(page, { name: uniqueName('tz'), next: '/interviews' });
+    await createInterview(page, { title: 'Time zones', interview_type_id: 2, skill_ids: [6], question_count: 3 });
+    await page.goto('/interviews');
+    const time = page.locator('.dates time').first();
+    const iso = await time.getAttribute('datetime');
+    expect(iso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    const local = await page.evaluate(
+      (at) => new Date(at).toLocaleString('default', { dateStyle: 'medium', timeStyle: 'short' }), iso);
+    await expect(time).toHaveText(local);
+    // The UTC time stays in the tooltip; Tokyo is nine hours ahead, so the two differ.
+    const utc = `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+    await expect(time).toHaveAttribute('title', utc);
+    expect(local).not.toContain(iso.slice(11, 16));
+  });
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('times read as UTC and say so', async ({ page }) => {
+    await register(page, { name: uniqueName('utc'), next: '/interviews' });
+    await createInterview(page, { title: 'Plain times', interview_type_id: 2, skill_ids: [6], question_count: 3 });
+    await page.goto('/interviews');
+    await expect(page.locator('.dates time').first()).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  });
+});

@@ -3,7 +3,7 @@
 use super::{Catalog, CurrentUser, ErrorNote, RequireUser, catalog_resource, for_signed_in};
 use crate::api::{AppError, my_interviews};
 use crate::model::{
-    Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill,
+    Interview, InterviewFilter, InterviewPage, InterviewStatus, InterviewType, Skill, iso_utc,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -179,6 +179,8 @@ fn FollowsUrl(children: Children) -> impl IntoView {
         });
         on_cleanup(move || handle.remove());
     }
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| super::clock::localise_times());
     children()
 }
 
@@ -225,8 +227,12 @@ fn empty_page() -> InterviewPage {
 }
 
 /// "2026-11-25 14:03:09.123" → "2026-11-25 14:03".
-fn short_time(ts: &str) -> String {
-    ts.chars().take(16).collect()
+/// A stored UTC time, in UTC on the server; the browser shows it in the reader's zone
+/// (`clock::localise_times`, run when the page's island hydrates).
+#[component]
+fn LocalTime(at: String) -> impl IntoView {
+    let utc: String = at.chars().take(16).collect();
+    view! { <time datetime=iso_utc(&at) data-local="">{format!("{utc} UTC")}</time> }
 }
 
 #[component]
@@ -249,8 +255,8 @@ fn InterviewSummary(interview: Interview) -> impl IntoView {
             {interview.skills.into_iter().map(|s| view! { <li class="badge">{s.name}</li> }).collect_view()}
         </ul>
         <p class="dates">
-            "Created "<time datetime=interview.created_at.clone()>{short_time(&interview.created_at)}</time>
-            {interview.completed_at.map(|c| view! { " · Completed "<time datetime=c.clone()>{short_time(&c)}</time> })}
+            "Created "<LocalTime at=interview.created_at />
+            {interview.completed_at.map(|c| view! { " · Completed "<LocalTime at=c /> })}
         </p>
         <a class="action" href=href aria-label=format!("{action}: {title}")>{action}</a>
     }

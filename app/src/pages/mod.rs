@@ -1,6 +1,8 @@
 //! Routed pages.
 
 mod account;
+#[cfg(feature = "hydrate")]
+mod clock;
 mod history;
 mod home;
 mod interview;

@@ -5,7 +5,7 @@
 
 use super::{CurrentUser, ErrorNote, RequireUser, catalog_resource, for_signed_in};
 use crate::api::my_progress;
-use crate::model::{InterviewType, InterviewTypeId};
+use crate::model::{InterviewType, InterviewTypeId, iso_utc};
 use crate::progress::{ProgressFilter, RANGES, RatingPoint, SkillProgress, weak_skills};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -125,8 +125,21 @@ pub fn practise_href(type_id: Option<InterviewTypeId>) -> String {
 }
 
 #[component]
-fn SkillCard(skill: SkillProgress) -> impl IntoView {
+fn SkillCard(mut skill: SkillProgress) -> impl IntoView {
     let heading = format!("progress-{}", skill.skill_id);
+    // The latest ratings only: more points than this do not fit a card's chart legibly, nor
+    // read well as a table; the trend and totals still count them all.
+    let total = skill.points.len();
+    let points = skill.points.split_off(total.saturating_sub(SHOWN_POINTS));
+    let caption = if total > points.len() {
+        format!(
+            "Ratings of {}, the latest {} of {total}, oldest first",
+            skill.name,
+            points.len()
+        )
+    } else {
+        format!("Ratings of {}, oldest first", skill.name)
+    };
     let answered = match skill.answered {
         1 => "1 answered question".to_owned(),
         n => format!("{n} answered questions"),
@@ -139,11 +152,17 @@ fn SkillCard(skill: SkillProgress) -> impl IntoView {
                 <span class=format!("trend {}", skill.trend.class())>{skill.trend.label()}</span>
                 <span class="hint">{answered}</span>
             </p>
-            <Chart points=skill.points.clone() />
-            <RatingsTable name=skill.name points=skill.points />
+            <Chart points=points.clone() />
+            {(total > SHOWN_POINTS).then(|| view! {
+                <p class="hint">{format!("The chart shows the latest {SHOWN_POINTS} of {total} ratings.")}</p>
+            })}
+            <RatingsTable caption points />
         </li>
     }
 }
+
+/// How many of a skill's latest ratings its chart and table show.
+pub const SHOWN_POINTS: usize = 24;
 
 /// The chart's drawing area, in SVG units; the CSS scales it to the card's width.
 const WIDTH: f64 = 320.0;
@@ -192,18 +211,18 @@ fn Chart(points: Vec<RatingPoint>) -> impl IntoView {
 }
 
 #[component]
-fn RatingsTable(name: String, points: Vec<RatingPoint>) -> impl IntoView {
+fn RatingsTable(caption: String, points: Vec<RatingPoint>) -> impl IntoView {
     view! {
         // Hidden on its wrapper: a table is never narrower than its content, whatever its
         // width, so hiding the table itself made the page scroll sideways at 360 px.
         <div class="visually-hidden">
         <table>
-            <caption>{format!("Ratings of {name}, oldest first")}</caption>
+            <caption>{caption}</caption>
             <thead><tr><th scope="col">"Date"</th><th scope="col">"Interview"</th><th scope="col">"Rating"</th><th scope="col">"Answered"</th></tr></thead>
             <tbody>
                 {points.into_iter().map(|p| view! {
                     <tr>
-                        <td><time datetime=iso(&p.at)>{date(&p.at)}</time></td>
+                        <td><time datetime=iso_utc(&p.at)>{date(&p.at)}</time></td>
                         <td><a href=format!("/interviews/{}", p.interview_id)>{p.title}</a></td>
                         <td>{format!("{}/5", p.rating)}</td>
                         <td>{p.answered}</td>
@@ -218,9 +237,4 @@ fn RatingsTable(name: String, points: Vec<RatingPoint>) -> impl IntoView {
 /// `YYYY-MM-DD` of a stored UTC time.
 fn date(at: &str) -> String {
     at.chars().take(10).collect()
-}
-
-/// A stored UTC time (`YYYY-MM-DD HH:MM:SS`) as ISO 8601.
-fn iso(at: &str) -> String {
-    format!("{}Z", at.replacen(' ', "T", 1))
 }

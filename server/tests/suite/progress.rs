@@ -214,3 +214,32 @@ async fn progress_is_only_ever_the_signed_in_users_own() {
     let body = visitor.text().await.unwrap();
     assert!(!body.contains("Ivy") && !body.contains("Latest 1/5"));
 }
+
+#[tokio::test]
+async fn a_long_history_shows_its_latest_ratings_and_counts_them_all() {
+    let s = start().await;
+    let c = browser();
+    register(&s, &c, "longtime", PASSWORD).await;
+    for day in (1..=30).rev() {
+        // Old interviews rated 1, the latest ten rated 4.
+        let rating = if day <= 10 { 4 } else { 1 };
+        rated(&s, &c, &format!("Day {day}"), day, &[(GO, rating)]).await;
+    }
+    let html = html(&s, &c, "/progress").await;
+    let go = card(&html, "Go");
+    assert!(
+        go.contains("Ratings of Go, the latest 24 of 30, oldest first"),
+        "{go}"
+    );
+    assert!(go.contains("The chart shows the latest 24 of 30 ratings."));
+    assert_eq!(go.matches("<circle").count(), 24);
+    assert_eq!(go.split("<tr>").skip(2).count(), 24);
+    assert!(
+        go.contains("30 answered questions"),
+        "every rating still counts"
+    );
+    assert!(
+        go.contains("Day 1<") && !go.contains("Day 30<"),
+        "the oldest are left out"
+    );
+}
