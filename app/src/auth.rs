@@ -247,8 +247,10 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<(), AuthError> {
-    verify_credentials(db, &user.username, current).await?;
+    // The new password's rules first: cheap, and a refused new password is not a failed
+    // check of the current one.
     validate::new_password(new, &user.username)?;
+    verify_credentials(db, &user.username, current).await?;
     let new = new.to_owned();
     let hash = HASHING
         .run(move || password_auth::generate_hash(new))

@@ -42,10 +42,12 @@ pub struct JobAdMatch {
 
 /// The ad with every run of whitespace made one space, lower-cased.
 fn normalise(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    one_spaced(text).to_lowercase()
+}
+
+/// The ad with every run of whitespace made one space.
+fn one_spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Where `phrase` occurs in `text` as whole words: not inside a longer word ("java" is not
@@ -69,8 +71,8 @@ fn name_is_distinctive(name: &str) -> bool {
 
 /// Matches `ad` (already length-checked) against `terms`, keeping at most `limit` skills.
 pub fn match_job_ad(ad: &str, terms: &Terms, limit: usize) -> JobAdMatch {
-    let plain = ad.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = normalise(ad);
+    let plain = one_spaced(ad);
+    let text = plain.to_lowercase();
     // Offsets into the lower-cased text are offsets into the original only when lower-casing
     // kept every length (ASCII, in practice); otherwise the alias itself is shown.
     let same_offsets = plain.len() == text.len();

@@ -1,14 +1,14 @@
 //! The account page's actions, plain form posts like signing in (they work without
 //! JavaScript): changing the password, deleting the account with everything in it, and
 //! downloading all of one's data as JSON. Each password check goes through the sign-in
-//! slowdown, so a stolen session cannot be used to guess the password.
+//! slowdown (`auth::under_slowdown`), so a stolen session cannot be used to guess the password.
 
 use crate::AppState;
 use crate::api::{ApiError, ApiUser};
-use crate::auth::{back_to, failed};
+use crate::auth::{back_to, under_slowdown};
 use crate::limits::ClientAddr;
 use app::api::AppError;
-use app::auth::{self, AuthError};
+use app::auth;
 use app::validate::AccountError;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -31,40 +31,6 @@ pub struct DeleteForm {
     confirm: Option<String>,
 }
 
-/// Runs `check` (which verifies the user's password) under the sign-in slowdown for the
-/// account and the address; the error page is `/account`.
-async fn checked<F>(
-    state: &AppState,
-    client: Option<Extension<ClientAddr>>,
-    user: &app::model::User,
-    form: &str,
-    check: F,
-) -> Result<(), Response>
-where
-    F: std::future::Future<Output = Result<(), AuthError>>,
-{
-    let account = user.username.to_lowercase();
-    let address = client
-        .and_then(|Extension(ClientAddr(a))| a)
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    if let Err(wait) = state.throttle.begin(&account, &address) {
-        return Err(back_to(
-            "/account",
-            AccountError::TooManyAttempts,
-            &[("form", form)],
-            &[("retry", (wait.as_secs() + 1).to_string())],
-        ));
-    }
-    match check.await {
-        Ok(()) => {
-            state.throttle.succeeded(&account, &address);
-            Ok(())
-        }
-        Err(e) => Err(failed(e, "/account", &[("form", form)])),
-    }
-}
-
 pub async fn change_password(
     State(state): State<AppState>,
     client: Option<Extension<ClientAddr>>,
@@ -74,8 +40,11 @@ pub async fn change_password(
 ) -> Response {
     let change =
         auth::change_password(&state.db, &user, &form.current_password, &form.new_password);
-    if let Err(response) = checked(&state, client, &user, "password", change).await {
-        return response;
+    let keep = [("form", "password")];
+    if let Err(refused) =
+        under_slowdown(&state, client, &user.username, "/account", &keep, change).await
+    {
+        return refused;
     }
     // A new session id: a session taken before the change does not outlive it.
     if let Err(e) = auth::start_session(&session, &user).await {
@@ -101,8 +70,11 @@ pub async fn delete(
         );
     }
     let delete = auth::delete_account(&state.db, &user, &form.password);
-    if let Err(response) = checked(&state, client, &user, "delete", delete).await {
-        return response;
+    let keep = [("form", "delete")];
+    if let Err(refused) =
+        under_slowdown(&state, client, &user.username, "/account", &keep, delete).await
+    {
+        return refused;
     }
     tracing::info!(user = %user.id, "account deleted");
     // The account is gone; so is this session (its cookie expires).

@@ -80,7 +80,7 @@ fn busy() -> Response {
         .into_response()
 }
 
-pub(crate) fn failed(e: AuthError, page: &str, keep: &[(&str, &str)]) -> Response {
+fn failed(e: AuthError, page: &str, keep: &[(&str, &str)]) -> Response {
     match e {
         AuthError::Account(e) => back_to(page, e, keep, &[]),
         AuthError::Busy => busy(),
@@ -143,36 +143,56 @@ pub async fn sign_in(
             &[],
         );
     };
+    let keep = [("username", username.as_str()), ("next", next)];
+    let check = auth::verify_credentials(&state.db, &username, &form.password);
+    let user = match under_slowdown(&state, client, &username, "/signin", &keep, check).await {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    if let Err(e) = auth::start_session(&session, &user).await {
+        return internal(e);
+    }
+    tracing::info!(user = %user.id, "signed in");
+    after_sign_in(&form.next).into_response()
+}
+
+/// Runs `check`, a check of `username`'s password, under the sign-in slowdown: refused at
+/// once (back to `page` with `keep` and the wait) while the account or the address must wait,
+/// recorded as a success when it passes, and back to `page` with the reason when it fails.
+/// Every password check goes through here: signing in and the account page's actions.
+pub(crate) async fn under_slowdown<T>(
+    state: &AppState,
+    // Absent when the router is driven without its middleware (in-process tests).
+    client: Option<Extension<ClientAddr>>,
+    username: &str,
+    page: &str,
+    keep: &[(&str, &str)],
+    check: impl std::future::Future<Output = Result<T, AuthError>>,
+) -> Result<T, Response> {
     let account = username.to_lowercase();
     let address = client
         .and_then(|Extension(ClientAddr(a))| a)
         .map(|a| a.to_string())
         .unwrap_or_default();
-    let keep = [("username", username.as_str()), ("next", next)];
-
     if let Err(wait) = state.throttle.begin(&account, &address) {
-        tracing::warn!(account = %account, "sign-in throttled");
-        return back_to(
-            "/signin",
+        tracing::warn!(account = %account, page, "password check throttled");
+        return Err(back_to(
+            page,
             AccountError::TooManyAttempts,
-            &keep,
+            keep,
             &[("retry", (wait.as_secs() + 1).to_string())],
-        );
+        ));
     }
-    match auth::verify_credentials(&state.db, &username, &form.password).await {
-        Ok(user) => {
+    match check.await {
+        Ok(value) => {
             state.throttle.succeeded(&account, &address);
-            if let Err(e) = auth::start_session(&session, &user).await {
-                return internal(e);
-            }
-            tracing::info!(user = %user.id, "signed in");
-            after_sign_in(&form.next).into_response()
+            Ok(value)
         }
         Err(e) => {
-            if matches!(e, AuthError::Account(_)) {
-                tracing::info!(account = %account, "sign-in failed");
+            if matches!(e, AuthError::Account(AccountError::WrongCredentials)) {
+                tracing::info!(account = %account, page, "password check failed");
             }
-            failed(e, "/signin", &keep)
+            Err(failed(e, page, keep))
         }
     }
 }

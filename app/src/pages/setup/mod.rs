@@ -33,7 +33,18 @@ pub fn SetupPage() -> impl IntoView {
     let catalog = catalog_resource();
     let prefill = prefill_resource();
     let user = expect_context::<CurrentUser>();
-    let levels: Levels = Resource::new(|| (), move |_| for_signed_in(user, my_adaptive_levels));
+    // Read only when the page opens with "Adaptive" chosen (a no-JS submission brought it back,
+    // or a link): otherwise the island fetches them when the person chooses it, so a plain
+    // setup page costs no read of the person's whole rating history.
+    let query = use_query_map();
+    let wanted = move || query.with(|q| q.get("difficulty").as_deref() == Some("adaptive"));
+    let levels: Levels = Resource::new(wanted, move |wanted| async move {
+        if wanted {
+            for_signed_in(user, my_adaptive_levels).await
+        } else {
+            Ok(None)
+        }
+    });
     view! {
         <Title text="Set up an interview" />
         <RequireUser>
@@ -119,13 +130,19 @@ struct SetupState {
     search: RwSignal<String>,
     question_count: RwSignal<String>,
     difficulty: RwSignal<DifficultySetting>,
+    /// Each skill's adaptive level and why, once known (`choose_difficulty`).
+    levels: RwSignal<Vec<(SkillLevel, String)>>,
     errors: RwSignal<Vec<SetupError>>,
     /// Creating the interview: pending while it runs, its answer once it is back.
     save: ServerAction<SetupInterview>,
 }
 
 impl SetupState {
-    fn new(initial: &SetupInput, errors: Vec<SetupError>) -> SetupState {
+    fn new(
+        initial: &SetupInput,
+        errors: Vec<SetupError>,
+        levels: Vec<(SkillLevel, String)>,
+    ) -> SetupState {
         SetupState {
             title: RwSignal::new(initial.title.clone()),
             type_id: RwSignal::new(initial.interview_type_id),
@@ -138,8 +155,21 @@ impl SetupState {
             search: RwSignal::new(String::new()),
             question_count: RwSignal::new(initial.question_count.to_string()),
             difficulty: RwSignal::new(initial.difficulty),
+            levels: RwSignal::new(levels),
             errors: RwSignal::new(errors),
             save: ServerAction::new(),
+        }
+    }
+
+    /// Choosing "Adaptive" fetches each skill's level the first time.
+    fn choose_difficulty(self, difficulty: DifficultySetting) {
+        self.difficulty.set(difficulty);
+        if difficulty == DifficultySetting::Adaptive && self.levels.with_untracked(Vec::is_empty) {
+            spawn_local(async move {
+                if let Ok(levels) = my_adaptive_levels().await {
+                    self.levels.set(levels);
+                }
+            });
         }
     }
 
@@ -254,7 +284,7 @@ fn SetupForm(
         .iter()
         .filter_map(|c| SetupError::from_code(c))
         .collect();
-    let form = SetupState::new(&initial, errors);
+    let form = SetupState::new(&initial, errors, levels);
     Effect::new(move |_| form.saved());
     let type_ids: Vec<InterviewTypeId> = types.iter().map(|t| t.id).collect();
     let skill_ids: Vec<SkillId> = skills.iter().map(|s| s.id).collect();
@@ -266,7 +296,7 @@ fn SetupForm(
             <TitleField form initial=initial.title.clone() />
             <TypeField form types initial=initial.interview_type_id />
             {prefill.as_ref().map(|p| view! { <PrefillNote source=p.source empty=p.skills.is_empty() /> })}
-            <SkillsField form skills initial=initial.skill_ids.clone() prefill levels />
+            <SkillsField form skills initial=initial.skill_ids.clone() prefill />
             <CountAndDifficulty form initial=initial.clone() />
             <button type="submit" class="primary" disabled=move || form.save.pending().get()>
                 {move || if form.save.pending().get() { "Creating…" } else { "Create interview" }}
@@ -337,7 +367,6 @@ fn SkillsField(
     skills: Vec<Skill>,
     initial: Vec<SkillId>,
     prefill: Option<Prefill>,
-    levels: Vec<(SkillLevel, String)>,
 ) -> impl IntoView {
     let names: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
     let ordered = move || suggested_first(&skills, |s| s.id, &form.suggested.get());
@@ -354,8 +383,7 @@ fn SkillsField(
             <ul class="checklist">
                 <For each=ordered key=|s| s.id let:skill>
                     <SkillOption form skill=skill.clone() initially=initial.contains(&skill.id)
-                        why=prefill.as_ref().and_then(|p| p.reason(skill.id))
-                        level=levels.iter().find(|(l, _)| l.skill_id == skill.id).map(|(_, why)| why.clone()) />
+                        why=prefill.as_ref().and_then(|p| p.reason(skill.id)) />
                 </For>
             </ul>
             <p class="empty" hidden=move || { let q = form.search.get(); names.iter().any(|n| matches_search(n, &q)) }>
@@ -371,11 +399,20 @@ fn SkillOption(
     skill: Skill,
     initially: bool,
     why: Option<String>,
-    /// The skill's adaptive level and why, shown while "Adaptive" is chosen.
-    level: Option<String>,
 ) -> impl IntoView {
-    let adaptive = move || form.difficulty.get() == DifficultySetting::Adaptive;
     let id = skill.id;
+    // The skill's adaptive level and why, while "Adaptive" is chosen and once it is known.
+    let level = move || {
+        (form.difficulty.get() == DifficultySetting::Adaptive)
+            .then(|| {
+                form.levels.with(|l| {
+                    l.iter()
+                        .find(|(l, _)| l.skill_id == id)
+                        .map(|(_, why)| why.clone())
+                })
+            })
+            .flatten()
+    };
     let name = skill.name.clone();
     let shown = move || matches_search(&name, &form.search.get());
     let is_suggested = move || form.suggested.get().contains(&id);
@@ -393,7 +430,7 @@ fn SkillOption(
                 // A closure, not <Show>: <Show> gives each of the skills its own reactive owner.
                 {move || is_suggested().then(|| view! { <span class="badge">"Suggested"</span> })}
                 {why.map(|why| view! { <span class="why">{why}</span> })}
-                {move || adaptive().then(|| level.clone()).flatten().map(|level| view! {
+                {move || level().map(|level| view! {
                     <span class="why level">{format!("Adaptive: {level}")}</span>
                 })}
             </label>
@@ -418,7 +455,7 @@ fn CountAndDifficulty(form: SetupState, initial: SetupInput) -> impl IntoView {
             <div class="stack">
                 <label for="difficulty">"Difficulty"</label>
                 <select id="difficulty" name="difficulty"
-                    on:change=move |ev| form.difficulty.set(event_target_value(&ev).parse().unwrap_or(DifficultySetting::Mixed))>
+                    on:change=move |ev| form.choose_difficulty(event_target_value(&ev).parse().unwrap_or(DifficultySetting::Mixed))>
                     {DifficultySetting::ALL.iter().map(|d| view! {
                         <option value=d.as_str() selected=*d == initial.difficulty>{d.label()}</option>
                     }).collect_view()}
