@@ -212,12 +212,9 @@ impl Interview {
         }
     }
 
-    /// The level an adaptive interview asks `skill` at.
+    /// The level `skill`'s questions are asked at (`DifficultyPlan::level_for`).
     pub fn level_of(&self, skill: SkillId) -> Option<Difficulty> {
-        self.skill_levels
-            .iter()
-            .find(|l| l.skill_id == skill)
-            .map(|l| l.difficulty)
+        self.difficulty_plan().level_for(skill)
     }
 
     /// The difficulty as pages show it: an adaptive interview names each skill's level.
