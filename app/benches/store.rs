@@ -222,7 +222,8 @@ fn main() {
     let mut plans = 0;
     let stats = Stats::measure(starts.len() - 20, |i| {
         let state = store::turn_state(&conn, &starts[i]).unwrap();
-        let loaded = app::ai::live::load_turn(&conn, state, TurnAction::Start).unwrap();
+        let loaded =
+            app::ai::live::load_turn(&store::Tx::on(&conn), state, TurnAction::Start).unwrap();
         let d = app::ai::turn::decide(&loaded, TurnAction::Start, None).unwrap();
         plans += d.changes.start_plan.unwrap().len();
     });
@@ -344,8 +345,9 @@ fn main() {
                         skill_ids: five_skills(&mut rng, first_skill),
                         ..Default::default()
                     };
-                    db.write(move |c| store::create_interview(c, &new))
+                    db.create_interview_checked(new, |_, _| Vec::new())
                         .await
+                        .unwrap()
                         .unwrap();
                 }
             }));
@@ -357,7 +359,7 @@ fn main() {
     let rate = async_creates as f64 / start.elapsed().as_secs_f64();
     println!(
         "{:<58} {rate:>9.0} /s  (target ≥ 3,000/s: {})",
-        "create_interview via Db (8 concurrent tasks, 4,000)",
+        "create_interview_checked via Db (8 concurrent tasks, 4,000)",
         if rate >= 3000.0 { "met" } else { "MISSED" }
     );
 

@@ -136,7 +136,7 @@ pub async fn register_with<T: Send + 'static>(
     username: &str,
     email: &str,
     password: &str,
-    also: impl FnOnce(&store::Connection, &User) -> Result<T, StoreError> + Send + 'static,
+    also: impl FnOnce(&store::Tx<'_>, &User) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<(User, T), AuthError> {
     let username = validate::username(username)?;
     let email = validate::email(email)?;
@@ -151,14 +151,14 @@ pub async fn register_with<T: Send + 'static>(
             email: email.as_deref(),
             hashed_password: Some(&hash),
         };
-        let created = match store::create_user(tx, &user) {
+        let created = match tx.create_user(&user) {
             // An email that already has an account is not kept, and not mentioned either: the
             // answer must not tell anyone which addresses have accounts here.
             Err(StoreError::Duplicate {
                 entity: "email", ..
             }) => {
                 user.email = None;
-                store::create_user(tx, &user)
+                tx.create_user(&user)
             }
             other => other,
         }?;
@@ -185,9 +185,7 @@ pub async fn verify_credentials(
     password: &str,
 ) -> Result<User, AuthError> {
     let name = username.trim().to_owned();
-    let found = db
-        .read(move |c| store::get_user_by_username(c, &name))
-        .await?;
+    let found = db.user_by_username(&name).await?;
     let password = password.to_owned();
     let (user, hash) = match found {
         Some((user, Some(hash))) => (Some(user), hash),
@@ -220,17 +218,12 @@ pub async fn session_user(db: &Db, session: &Session) -> Result<Option<User>, St
     else {
         return Ok(None);
     };
-    db.read(move |c| store::get_user_by_id(c, &user_id)).await
+    db.user_by_id(&user_id).await
 }
 
 /// Creates the demo account if it does not exist yet; an existing one is left as it is.
 pub async fn ensure_demo_account(db: &Db, username: &str, password: &str) -> Result<(), AuthError> {
-    let name = username.to_owned();
-    if db
-        .read(move |c| store::get_user_by_username(c, &name))
-        .await?
-        .is_some()
-    {
+    if db.user_by_username(username).await?.is_some() {
         return Ok(());
     }
     match register(db, username, "", password).await {
@@ -255,17 +248,14 @@ pub async fn change_password(
     let hash = HASHING
         .run(move || password_auth::generate_hash(new))
         .await?;
-    let id = user.id.clone();
-    db.write(move |c| store::set_password_hash(c, &id, &hash))
-        .await?;
+    db.set_password_hash(&user.id, hash).await?;
     Ok(())
 }
 
 /// Deletes `user` and everything of theirs, after checking their password.
 pub async fn delete_account(db: &Db, user: &User, password: &str) -> Result<(), AuthError> {
     verify_credentials(db, &user.username, password).await?;
-    let id = user.id.clone();
-    db.write(move |c| store::delete_user(c, &id)).await?;
+    db.delete_user(&user.id).await?;
     Ok(())
 }
 

@@ -85,12 +85,7 @@ pub async fn delete(
 }
 
 pub async fn export(State(state): State<AppState>, ApiUser(user): ApiUser) -> Response {
-    let id = user.id.clone();
-    match state
-        .db
-        .read(move |c| app::store::export_user(c, &id))
-        .await
-    {
+    match state.db.export_user(&user.id).await {
         Ok(data) => match serde_json::to_string_pretty(&data) {
             Ok(json) => (
                 [

@@ -13,7 +13,7 @@ use app::model::{
     DEFAULT_QUESTION_COUNT, DifficultySetting, Interview, InterviewFilter, InterviewId,
     InterviewPage, InterviewStatus, InterviewType, InterviewTypeId, Skill, SkillId, User,
 };
-use app::store::{self, StoreError};
+use app::store::StoreError;
 use app::validate::{SetupError, SetupInput};
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts, RawQuery, State};
@@ -157,7 +157,7 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 /// The signed-in user's interview named by the path's `{id}`: 401 when signed out, and 404
-/// for someone else's interview exactly as for a missing one (`Db::read_owned`).
+/// for someone else's interview exactly as for a missing one (`Db::check_owner`).
 pub struct OwnedInterview(pub User, pub InterviewId);
 
 impl FromRequestParts<AppState> for OwnedInterview {
@@ -166,7 +166,7 @@ impl FromRequestParts<AppState> for OwnedInterview {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let ApiUser(user) = ApiUser::from_request_parts(parts, state).await?;
         let ApiPath(id) = ApiPath::<InterviewId>::from_request_parts(parts, state).await?;
-        state.db.read_owned(&user.id, &id, |_, _| Ok(())).await?;
+        state.db.check_owner(&user.id, &id).await?;
         Ok(OwnedInterview(user, id))
     }
 }
@@ -182,7 +182,7 @@ async fn interview_types(
     _: ApiUser,
     State(s): State<AppState>,
 ) -> ApiResult<axum::Json<Vec<InterviewType>>> {
-    Ok(axum::Json(s.db.read(store::get_interview_types).await?))
+    Ok(axum::Json(s.db.interview_types().await?))
 }
 
 /// The skills an interview type suggests.
@@ -194,17 +194,14 @@ async fn suggested_skills(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<InterviewTypeId>,
 ) -> ApiResult<axum::Json<Vec<Skill>>> {
-    Ok(axum::Json(
-        s.db.read(move |c| store::get_suggested_skills_for_type(c, id))
-            .await?,
-    ))
+    Ok(axum::Json(s.db.suggested_skills(id).await?))
 }
 
 /// All skills.
 #[utoipa::path(get, path = "/skills", tag = "catalogue",
     responses((status = 200, body = [Skill]), (status = 401, body = ErrorBody)))]
 async fn skills(_: ApiUser, State(s): State<AppState>) -> ApiResult<axum::Json<Vec<Skill>>> {
-    Ok(axum::Json(s.db.read(store::get_skills).await?))
+    Ok(axum::Json(s.db.skills().await?))
 }
 
 // ---------------------------------------------------------------- interviews
@@ -286,20 +283,7 @@ async fn list_interviews(
             problems.join("; "),
         ));
     }
-    Ok(axum::Json(
-        s.db.read(move |c| store::list_interviews(c, &user.id, &filter))
-            .await?,
-    ))
-}
-
-/// Runs `f` on the writer for an interview `user` owns; anyone else's is 404.
-async fn owned<T: Send + 'static>(
-    s: &AppState,
-    user: User,
-    id: InterviewId,
-    f: impl FnOnce(&mut store::Connection, &str) -> store::Result<T> + Send + 'static,
-) -> ApiResult<T> {
-    Ok(s.db.write_owned(&user.id, &id, f).await?)
+    Ok(axum::Json(s.db.list_interviews(&user.id, filter).await?))
 }
 
 /// One interview with its type and skills.
@@ -311,9 +295,7 @@ async fn get_interview(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<InterviewId>,
 ) -> ApiResult<axum::Json<Interview>> {
-    Ok(axum::Json(
-        owned(&s, user, id, |c, id| store::get_interview(c, id)).await?,
-    ))
+    Ok(axum::Json(s.db.owned_interview(&user.id, &id).await?))
 }
 
 /// Fields to change; at least one.
@@ -342,10 +324,9 @@ async fn update_interview(
             "give `title`, `interview_type_id` or both",
         ));
     }
-    let interview = owned(&s, user, id, move |c, id| {
-        store::update_interview(c, id, body.title.as_deref(), body.interview_type_id)
-    })
-    .await?;
+    let interview =
+        s.db.update_owned_interview(&user.id, &id, body.title, body.interview_type_id)
+            .await?;
     Ok(axum::Json(interview))
 }
 
@@ -358,7 +339,7 @@ async fn delete_interview(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<InterviewId>,
 ) -> ApiResult<StatusCode> {
-    owned(&s, user, id, store::delete_interview).await?;
+    s.db.delete_owned_interview(&user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -374,11 +355,9 @@ async fn add_skill(
     State(s): State<AppState>,
     ApiPath((id, skill_id)): ApiPath<(InterviewId, SkillId)>,
 ) -> ApiResult<axum::Json<Vec<Skill>>> {
-    let skills = owned(&s, user, id, move |c, id| {
-        store::add_skill_to_interview(c, id, skill_id)?;
-        store::get_skills_for_interview(c, id)
-    })
-    .await?;
+    let skills =
+        s.db.change_interview_skill(&user.id, &id, skill_id, true)
+            .await?;
     Ok(axum::Json(skills))
 }
 
@@ -393,11 +372,9 @@ async fn remove_skill(
     State(s): State<AppState>,
     ApiPath((id, skill_id)): ApiPath<(InterviewId, SkillId)>,
 ) -> ApiResult<axum::Json<Vec<Skill>>> {
-    let skills = owned(&s, user, id, move |c, id| {
-        store::remove_skill_from_interview(c, id, skill_id)?;
-        store::get_skills_for_interview(c, id)
-    })
-    .await?;
+    let skills =
+        s.db.change_interview_skill(&user.id, &id, skill_id, false)
+            .await?;
     Ok(axum::Json(skills))
 }
 

@@ -158,7 +158,7 @@ pub async fn app_with(
         .map_err(|e| format!("cannot open database {}: {e:?}", database.display()))?;
     // Replies that were being written when the server last stopped will never finish.
     let dropped = db
-        .write(app::store::recover_interrupted_turns)
+        .recover_interrupted_turns()
         .await
         .map_err(|e| format!("cannot recover interrupted turns: {e}"))?;
     if dropped > 0 {
@@ -388,11 +388,8 @@ async fn server_fn_status(request: Request, next: Next) -> Response {
 
 /// Ready when the database answers a query.
 async fn health(State(db): State<Db>) -> (StatusCode, &'static str) {
-    match db
-        .read(|c| app::store::get_interview_types(c).map(|_| ()))
-        .await
-    {
-        Ok(()) => (StatusCode::OK, "ok"),
+    match db.interview_types().await {
+        Ok(_) => (StatusCode::OK, "ok"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
 }

@@ -23,7 +23,7 @@ const STORED_AS: &str = "__stored_as";
 
 /// Writes a new session signed in as `user`, on `conn` (inside the registration's
 /// transaction), and returns its id.
-pub fn create_signed_in(conn: &rusqlite::Connection, user: &User) -> Result<Id, StoreError> {
+pub fn create_signed_in(tx: &store::Tx<'_>, user: &User) -> Result<Id, StoreError> {
     let mut record = Record {
         id: Id::default(),
         data: Default::default(),
@@ -35,7 +35,7 @@ pub fn create_signed_in(conn: &rusqlite::Connection, user: &User) -> Result<Id, 
     );
     let data = encode(&record).map_err(|e| StoreError::Internal(e.to_string()))?;
     let (id, expiry) = (record.id.to_string(), record.expiry_date.unix_timestamp());
-    if store::create_session(conn, &id, &data, expiry)? {
+    if tx.create_session(&id, &data, expiry)? {
         Ok(record.id)
     } else {
         Err(StoreError::Internal("a new session id was taken".into()))
@@ -111,7 +111,7 @@ impl SessionStore for DbSessionStore {
             );
             let created = self
                 .db
-                .write(move |c| store::create_session(c, &id, &data, expiry))
+                .create_session(id, data, expiry)
                 .await
                 .map_err(backend)?;
             if created {
@@ -132,18 +132,14 @@ impl SessionStore for DbSessionStore {
         };
         let (id, expiry) = (record.id.to_string(), record.expiry_date.unix_timestamp());
         self.db
-            .write(move |c| store::save_session(c, &id, &data, expiry))
+            .save_session(id, data, expiry)
             .await
             .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let id = id.to_string();
-        let data = self
-            .db
-            .read(move |c| store::load_session(c, &id, now()))
-            .await
-            .map_err(backend)?;
+        let data = self.db.load_session(id, now()).await.map_err(backend)?;
         data.map(|d| {
             rmp_serde::from_slice(&d).map_err(|e| session_store::Error::Decode(e.to_string()))
         })
@@ -152,10 +148,7 @@ impl SessionStore for DbSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let id = id.to_string();
-        self.db
-            .write(move |c| store::delete_session(c, &id))
-            .await
-            .map_err(backend)
+        self.db.delete_session(id).await.map_err(backend)
     }
 }
 
@@ -163,7 +156,7 @@ impl SessionStore for DbSessionStore {
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         self.db
-            .write(|c| store::delete_expired_sessions(c, now()))
+            .delete_expired_sessions(now())
             .await
             .map(|_| ())
             .map_err(backend)

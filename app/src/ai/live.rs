@@ -191,17 +191,16 @@ impl Live {
             .db
             .transaction(move |tx| {
                 if let Some(k) = &turn_key
-                    && store::turn_taken(tx, &id, k)?
+                    && tx.turn_taken(&id, k)?
                 {
                     return Ok(None);
                 }
-                let state = store::turn_state(tx, &id)?;
+                let state = tx.turn_state(&id)?;
                 let loaded = load_turn(tx, state, action)?;
                 let decision = turn::decide(&loaded, action, text)?;
                 let state = &loaded.state;
                 let used = state.usage;
-                let pending = store::insert_pending_turn(
-                    tx,
+                let pending = tx.insert_pending_turn(
                     &id,
                     &state.user_id,
                     decision.candidate_text.as_deref(),
@@ -237,26 +236,13 @@ impl Live {
 
     /// Everything the interview page shows.
     pub async fn live_state(&self, interview_id: &str) -> Result<LiveInterview, StoreError> {
-        let id = interview_id.to_owned();
-        let info = self.info();
-        self.inner
-            .db
-            .read(move |c| {
-                let state = store::turn_state(c, &id)?;
-                let report = store::load_report(c, &state)?;
-                Ok(live_view(state, report, info))
-            })
-            .await
+        let (state, report) = self.inner.db.state_and_report(interview_id).await?;
+        Ok(live_view(state, report, self.info()))
     }
 
     /// Writes the report of a completed interview again (after a malformed one).
     pub async fn regenerate_report(&self, interview_id: &str) -> Result<(), StoreError> {
-        let id = interview_id.to_owned();
-        let state = self
-            .inner
-            .db
-            .read(move |c| store::turn_state(c, &id))
-            .await?;
+        let state = self.inner.db.turn_state(interview_id).await?;
         if state.interview.status != InterviewStatus::Completed {
             return Err(StoreError::Conflict(
                 "Only a completed interview has a report.".into(),
@@ -264,10 +250,9 @@ impl Live {
         }
         let input = turn::report_input(&state, state.asked.clone());
         let (rows, usage) = self.inner.report(&input, state.usage).await;
-        let id = interview_id.to_owned();
         self.inner
             .db
-            .write(move |c| store::save_report(c, &id, &Ok(rows), usage))
+            .save_report(interview_id, Ok(rows), usage)
             .await
     }
 }
@@ -468,7 +453,7 @@ impl Inner {
                     );
                 }
                 self.db
-                    .write(move |c| store::complete_turn(c, &changes))
+                    .complete_turn(changes)
                     .await
                     .map(|_| ())
                     .map_err(|e| e.to_string())
@@ -479,7 +464,7 @@ impl Inner {
             Ok(()) => tx.send_modify(|p| p.state = ReplyState::Done),
             Err(why) => {
                 tracing::warn!(interview = interview_id, reason = %why, "turn failed, rolled back");
-                if let Err(e) = self.db.write(move |c| store::abort_turn(c, &pending)).await {
+                if let Err(e) = self.db.abort_turn(pending).await {
                     tracing::error!(error = %e, "could not roll back a failed turn");
                 }
                 tx.send_modify(|p| p.state = ReplyState::Failed(why));
@@ -503,15 +488,14 @@ pub fn candidates_per_skill(question_count: u8, skills: usize) -> usize {
 /// Reads what a turn is decided from, beyond the interview's state: the pool and recent
 /// questions for a start, and the next planned question otherwise.
 pub fn load_turn(
-    conn: &store::Connection,
+    tx: &store::Tx<'_>,
     state: TurnState,
     action: TurnAction,
 ) -> Result<Loaded, StoreError> {
     let i = &state.interview;
     let (pool, recent) = if action == TurnAction::Start && i.status == InterviewStatus::Pending {
-        let recent = store::recent_question_ids(conn, &state.user_id, &i.id, RECENT_INTERVIEWS)?;
-        let pool = store::question_candidates(
-            conn,
+        let recent = tx.recent_question_ids(&state.user_id, &i.id, RECENT_INTERVIEWS)?;
+        let pool = tx.question_candidates(
             i.interview_type.as_ref().map(|t| t.id),
             &i.skills.iter().map(|s| s.id).collect::<Vec<_>>(),
             i.difficulty_plan(),
@@ -525,9 +509,7 @@ pub fn load_turn(
     };
     let next = match (&state.plan, state.asked.last()) {
         (Some(plan), Some(current)) => match plan.get(current.order as usize) {
-            Some(id) => store::get_questions_by_ids(conn, &[*id])?
-                .into_iter()
-                .next(),
+            Some(id) => tx.get_questions_by_ids(&[*id])?.into_iter().next(),
             None => None,
         },
         _ => None,

@@ -8,28 +8,19 @@ use leptos::server;
 
 #[server(prefix = "/fn", endpoint = "interview_types")]
 pub async fn list_interview_types() -> Result<Vec<InterviewType>, AppError> {
-    db()?
-        .read(crate::store::get_interview_types)
-        .await
-        .map_err(AppError::from)
+    Ok(db()?.interview_types().await?)
 }
 
 #[server(prefix = "/fn", endpoint = "skills")]
 pub async fn list_skills() -> Result<Vec<Skill>, AppError> {
-    db()?
-        .read(crate::store::get_skills)
-        .await
-        .map_err(AppError::from)
+    Ok(db()?.skills().await?)
 }
 
 #[server(prefix = "/fn", endpoint = "suggested_skills")]
 pub async fn list_suggested_skills(
     interview_type_id: InterviewTypeId,
 ) -> Result<Vec<Skill>, AppError> {
-    db()?
-        .read(move |c| crate::store::get_suggested_skills_for_type(c, interview_type_id))
-        .await
-        .map_err(AppError::from)
+    Ok(db()?.suggested_skills(interview_type_id).await?)
 }
 
 /// The catalogue skills a pasted job ad asks for, with the phrases that matched, and the
@@ -44,7 +35,7 @@ pub async fn match_job_ad(ad: String) -> Result<crate::jobad::JobAdMatch, AppErr
             "The job ad is {chars} characters long; paste at most {MAX_JOB_AD_CHARS}."
         )));
     }
-    let terms = db()?.read(crate::store::job_ad_terms).await?;
+    let terms = db()?.job_ad_terms().await?;
     Ok(crate::jobad::match_job_ad(
         &ad,
         &terms,

@@ -3,7 +3,7 @@
 
 use super::AppError;
 #[cfg(feature = "ssr")]
-use super::{db, require_user, with_owned_interview};
+use super::{db, require_user};
 use crate::model::{Interview, InterviewFilter, InterviewId, InterviewPage};
 #[cfg(feature = "ssr")]
 use crate::model::{InterviewTypeId, SkillId};
@@ -16,10 +16,7 @@ pub async fn my_interviews(
     #[server(default)] filter: InterviewFilter,
 ) -> Result<InterviewPage, AppError> {
     let user = require_user().await?;
-    db()?
-        .read(move |c| store::list_interviews(c, &user.id, &filter))
-        .await
-        .map_err(AppError::from)
+    Ok(db()?.list_interviews(&user.id, filter).await?)
 }
 
 /// Cancels an interview (no report). Starting and completing happen through the conversation
@@ -27,10 +24,8 @@ pub async fn my_interviews(
 /// its questions or "completed" without its report.
 #[server(prefix = "/fn", endpoint = "cancel_interview")]
 pub async fn cancel_interview(interview_id: InterviewId) -> Result<Interview, AppError> {
-    with_owned_interview(interview_id, move |c, id| {
-        store::set_interview_status(c, id, crate::model::InterviewStatus::Cancelled)
-    })
-    .await
+    let user = require_user().await?;
+    Ok(db()?.cancel_interview(&user.id, &interview_id).await?)
 }
 
 /// The result of submitting the setup or edit form: the saved interview, or the problems to
@@ -39,6 +34,16 @@ pub async fn cancel_interview(interview_id: InterviewId) -> Result<Interview, Ap
 pub enum SetupOutcome {
     Saved(Box<Interview>),
     Invalid(Vec<String>),
+}
+
+#[cfg(feature = "ssr")]
+impl From<store::Checked<Interview>> for SetupOutcome {
+    fn from(checked: store::Checked<Interview>) -> Self {
+        match checked {
+            Ok(i) => SetupOutcome::Saved(Box::new(i)),
+            Err(problems) => SetupOutcome::Invalid(problems),
+        }
+    }
 }
 
 /// Validates a setup with the same rules as the form, against the types and skills that exist
@@ -50,29 +55,24 @@ pub async fn setup_interview_for(
     input: crate::validate::SetupInput,
     unreadable: Vec<crate::validate::SetupError>,
 ) -> Result<SetupOutcome, store::StoreError> {
-    db.write(move |c| {
-        let (types, skills) =
-            store::known_catalogue_ids(c, input.interview_type_id, &input.skill_ids)?;
-        let errors = crate::validate::with_unreadable(
-            crate::validate::setup(&input, &types, &skills),
-            &unreadable,
-        );
-        if !errors.is_empty() {
-            return Ok(SetupOutcome::Invalid(
-                errors.iter().map(|e| e.code().to_owned()).collect(),
-            ));
-        }
-        let new = store::NewInterview {
-            user_id,
-            title: input.title,
-            interview_type_id: input.interview_type_id,
-            skill_ids: input.skill_ids,
-            question_count: input.question_count,
-            difficulty: input.difficulty,
-        };
-        store::create_interview(c, &new).map(|i| SetupOutcome::Saved(Box::new(i)))
-    })
-    .await
+    let new = store::NewInterview {
+        user_id,
+        title: input.title.clone(),
+        interview_type_id: input.interview_type_id,
+        skill_ids: input.skill_ids.clone(),
+        question_count: input.question_count,
+        difficulty: input.difficulty,
+    };
+    let checked = db
+        .create_interview_checked(new, move |types, skills| {
+            let errors = crate::validate::with_unreadable(
+                crate::validate::setup(&input, types, skills),
+                &unreadable,
+            );
+            errors.iter().map(|e| e.code().to_owned()).collect()
+        })
+        .await?;
+    Ok(SetupOutcome::from(checked))
 }
 
 #[server(prefix = "/fn", endpoint = "setup_interview")]
@@ -95,24 +95,24 @@ pub async fn edit_interview_for(
     skill_ids: Vec<SkillId>,
     unreadable: Vec<crate::validate::SetupError>,
 ) -> Result<SetupOutcome, store::StoreError> {
-    db.write(move |c| {
-        store::ensure_owner(c, &user_id, &interview_id)?;
-        let (types, skills) = store::known_catalogue_ids(c, interview_type_id, &skill_ids)?;
-        let found: Vec<_> = crate::validate::type_choice(interview_type_id, &types)
-            .into_iter()
-            .chain(crate::validate::skill_choice(&skill_ids, &skills))
-            .collect();
-        let errors: Vec<String> = crate::validate::with_unreadable(found, &unreadable)
-            .iter()
-            .map(|e| e.code().to_owned())
-            .collect();
-        match interview_type_id {
-            Some(type_id) if errors.is_empty() => {
-                store::set_type_and_skills(c, &interview_id, type_id, &skill_ids)
-                    .map(|i| SetupOutcome::Saved(Box::new(i)))
-            }
-            _ => Ok(SetupOutcome::Invalid(errors)),
-        }
-    })
-    .await
+    let chosen = skill_ids.clone();
+    let checked = db
+        .set_type_and_skills_checked(
+            &user_id,
+            &interview_id,
+            interview_type_id,
+            skill_ids,
+            move |types, skills| {
+                let found: Vec<_> = crate::validate::type_choice(interview_type_id, types)
+                    .into_iter()
+                    .chain(crate::validate::skill_choice(&chosen, skills))
+                    .collect();
+                crate::validate::with_unreadable(found, &unreadable)
+                    .iter()
+                    .map(|e| e.code().to_owned())
+                    .collect()
+            },
+        )
+        .await?;
+    Ok(SetupOutcome::from(checked))
 }

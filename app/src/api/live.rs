@@ -13,7 +13,8 @@ fn live() -> Result<crate::ai::live::Live, AppError> {
 /// Checks that the signed-in user owns the interview (404 otherwise).
 #[cfg(feature = "ssr")]
 async fn owned(interview_id: &InterviewId) -> Result<(), AppError> {
-    super::read_owned_interview(interview_id.clone(), |_, _| Ok(())).await
+    let user = super::require_user().await?;
+    Ok(super::db()?.check_owner(&user.id, interview_id).await?)
 }
 
 #[server(prefix = "/fn", endpoint = "interview_live")]

@@ -49,23 +49,3 @@ pub(crate) async fn signed_in_user() -> Result<Option<crate::model::User>, AppEr
 pub(crate) async fn require_user() -> Result<crate::model::User, AppError> {
     signed_in_user().await?.ok_or(AppError::Unauthorized)
 }
-
-/// Runs `f` on the writer for an interview the signed-in user owns; anyone else's is 404.
-#[cfg(feature = "ssr")]
-pub(crate) async fn with_owned_interview<T: Send + 'static>(
-    interview_id: crate::model::InterviewId,
-    f: impl FnOnce(&mut crate::store::Connection, &str) -> crate::store::Result<T> + Send + 'static,
-) -> Result<T, AppError> {
-    let user = require_user().await?;
-    Ok(db()?.write_owned(&user.id, &interview_id, f).await?)
-}
-
-/// Reads an interview the signed-in user owns; anyone else's is 404.
-#[cfg(feature = "ssr")]
-pub(crate) async fn read_owned_interview<T: Send + 'static>(
-    interview_id: crate::model::InterviewId,
-    f: impl FnOnce(&crate::store::Connection, &str) -> crate::store::Result<T> + Send + 'static,
-) -> Result<T, AppError> {
-    let user = require_user().await?;
-    Ok(db()?.read_owned(&user.id, &interview_id, f).await?)
-}

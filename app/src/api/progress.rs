@@ -12,10 +12,7 @@ pub async fn my_progress(
     #[server(default)] filter: ProgressFilter,
 ) -> Result<Vec<SkillProgress>, AppError> {
     let user = require_user().await?;
-    db()?
-        .read(move |c| crate::store::progress(c, &user.id, &filter))
-        .await
-        .map_err(AppError::from)
+    Ok(db()?.progress(&user.id, filter).await?)
 }
 
 /// The skills to practise next (lowest rated first, with why), from interviews of
@@ -29,16 +26,7 @@ pub async fn my_weak_skills(
         interview_type_id,
         days: None,
     };
-    let skills = db()?
-        .read(move |c| {
-            let of_type = crate::store::progress(c, &user.id, &filter)?;
-            if of_type.is_empty() && filter.interview_type_id.is_some() {
-                crate::store::progress(c, &user.id, &ProgressFilter::default())
-            } else {
-                Ok(of_type)
-            }
-        })
-        .await?;
+    let skills = db()?.progress_or_all(&user.id, filter).await?;
     Ok(crate::progress::weak_skills(&skills))
 }
 
@@ -47,11 +35,5 @@ pub async fn my_weak_skills(
 #[server(prefix = "/fn", endpoint = "adaptive_levels")]
 pub async fn my_adaptive_levels() -> Result<Vec<(SkillLevel, String)>, AppError> {
     let user = require_user().await?;
-    db()?
-        .read(move |c| {
-            let skills: Vec<_> = crate::store::get_skills(c)?.iter().map(|s| s.id).collect();
-            crate::store::adaptive_levels(c, &user.id, &skills)
-        })
-        .await
-        .map_err(AppError::from)
+    Ok(db()?.adaptive_levels(&user.id).await?)
 }

@@ -12,6 +12,7 @@ mod messages;
 mod progress;
 mod sessions;
 mod turns;
+mod units;
 mod users;
 
 pub use catalog::*;
@@ -22,12 +23,13 @@ pub use progress::*;
 pub use rusqlite::Connection;
 pub use sessions::*;
 pub use turns::*;
+pub use units::{Checked, Tx};
 pub use users::*;
 
 use crate::model::{InterviewId, UserId};
 use include_dir::{Dir, include_dir};
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{ErrorCode, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -240,7 +242,7 @@ impl Db {
     /// everything `f` reads comes from the same snapshot. Without it each statement sees the
     /// latest commit, and a read of several tables could mix the states before and after a
     /// write — say, an interview still in progress whose closing reply is already stored.
-    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
@@ -258,26 +260,9 @@ impl Db {
         Ok(out)
     }
 
-    /// Runs `f` as one unit of work: inside a transaction begun `IMMEDIATE` on the writer,
-    /// committed when `f` succeeds and rolled back when it fails, so what `f` reads cannot
-    /// change under it and what it writes lands whole or not at all.
-    pub async fn transaction<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
-    {
-        self.write(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })
-        .await
-    }
-
     /// Reads from an interview `user_id` owns, in one snapshot; anyone else's is `NotFound`,
     /// exactly as a missing one.
-    pub async fn read_owned<T, F>(
+    async fn read_owned<T, F>(
         &self,
         user_id: &UserId,
         interview_id: &InterviewId,
@@ -296,7 +281,7 @@ impl Db {
     }
 
     /// Runs `f` on the writer for an interview `user_id` owns; anyone else's is `NotFound`.
-    pub async fn write_owned<T, F>(
+    async fn write_owned<T, F>(
         &self,
         user_id: &UserId,
         interview_id: &InterviewId,
@@ -315,7 +300,7 @@ impl Db {
     }
 
     /// Runs `f` with the writer connection on a blocking thread; writers queue for it.
-    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
