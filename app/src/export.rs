@@ -68,6 +68,12 @@ pub fn report_markdown(live: &LiveInterview) -> String {
     let skills: Vec<String> = i.skills.iter().map(|s| text(&s.name)).collect();
     md += &format!("- Skills: {}\n", skills.join(", "));
     md += &format!("- Difficulty: {}\n", text(&i.difficulty_label()));
+    if let Some(limit) = i.answer_seconds {
+        md += &format!(
+            "- Time per answer: {}\n",
+            crate::model::duration_label(u32::from(limit))
+        );
+    }
     if let Some(done) = &i.completed_at {
         md += &format!("- Completed: {done} UTC\n");
     }
@@ -108,8 +114,12 @@ pub fn report_markdown(live: &LiveInterview) -> String {
                     QuestionOutcome::NotAnswered => "not answered".to_owned(),
                 };
                 let skill = q.skill_name.as_deref().map(text).unwrap_or_default();
+                let took = q
+                    .time_label(i.answer_seconds)
+                    .map(|t| format!(" · {}", t.to_lowercase()))
+                    .unwrap_or_default();
                 md += &format!(
-                    "_{skill}{}{outcome}_\n\n",
+                    "_{skill}{}{outcome}{took}_\n\n",
                     if skill.is_empty() { "" } else { " · " }
                 );
                 if !q.note.trim().is_empty() {

@@ -173,6 +173,9 @@ pub struct Interview {
     /// With the adaptive setting, the level of each skill; empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skill_levels: Vec<SkillLevel>,
+    /// The per-question timer (one of `ANSWER_TIMES`), if the person set one.
+    #[serde(default)]
+    pub answer_seconds: Option<u16>,
 }
 
 /// Everything stored about one person, as `GET /account/export.json` hands it to them.
@@ -288,6 +291,32 @@ impl ReplyEvent {
 
 pub const QUESTION_COUNTS: std::ops::RangeInclusive<u8> = 3..=12;
 pub const DEFAULT_QUESTION_COUNT: u8 = 6;
+
+/// The per-question timer's choices, in seconds (none: no timer).
+pub const ANSWER_TIMES: [u16; 5] = [60, 120, 180, 300, 600];
+
+/// The timer rule: none, or one of the choices.
+pub fn answer_time_allowed(seconds: Option<u16>) -> bool {
+    seconds.is_none_or(|s| ANSWER_TIMES.contains(&s))
+}
+
+/// A number of seconds as people say it: "45 s", "2 min", "1 min 42 s".
+pub fn duration_label(seconds: u32) -> String {
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// The timer of the question waiting for its answer: its limit and how long it has waited,
+/// both as the server counts them (the page counts down from these, so the browser's clock
+/// does not matter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerClock {
+    pub limit_seconds: u32,
+    pub waited_seconds: u32,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
@@ -653,6 +682,10 @@ pub struct Progress {
     pub hint_used: bool,
     /// The current question is waiting for an answer to a follow-up.
     pub in_follow_up: bool,
+    /// Set while a timed interview's current question waits for its first answer (follow-ups
+    /// are not timed).
+    #[serde(default)]
+    pub answer_clock: Option<AnswerClock>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -733,6 +766,21 @@ pub struct QuestionReport {
     pub key_points: Vec<KeyPointResult>,
     /// The bank's model answer, when the question still has one.
     pub model_answer: Option<String>,
+    /// How long the first answer took, from the question being asked to the answer sent.
+    #[serde(default)]
+    pub answer_seconds: Option<u32>,
+}
+
+impl QuestionReport {
+    /// "Answered in 1 min 42 s", with "over the 2 min limit" when a timer was set and passed.
+    pub fn time_label(&self, limit: Option<u16>) -> Option<String> {
+        let took = self.answer_seconds?;
+        let mut label = format!("Answered in {}", duration_label(took));
+        if let Some(limit) = limit.filter(|l| took > u32::from(*l)) {
+            label += &format!(", over the {} limit", duration_label(u32::from(limit)));
+        }
+        Some(label)
+    }
 }
 
 #[cfg(test)]

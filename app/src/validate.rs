@@ -294,6 +294,8 @@ pub struct SetupInput {
     pub skill_ids: Vec<SkillId>,
     pub question_count: u8,
     pub difficulty: DifficultySetting,
+    /// The per-question timer in seconds; `None` for none.
+    pub answer_seconds: Option<u16>,
 }
 
 impl Default for SetupInput {
@@ -304,6 +306,7 @@ impl Default for SetupInput {
             skill_ids: Vec::new(),
             question_count: crate::model::DEFAULT_QUESTION_COUNT,
             difficulty: DifficultySetting::Mixed,
+            answer_seconds: None,
         }
     }
 }
@@ -337,6 +340,9 @@ impl SetupInput {
                 "difficulty" => {
                     input.difficulty = value.parse().unwrap_or(DifficultySetting::Mixed)
                 }
+                "answer_seconds" if value.is_empty() => input.answer_seconds = None,
+                // Not a number: 0, which the rules refuse beside the field.
+                "answer_seconds" => input.answer_seconds = Some(value.parse().unwrap_or(0)),
                 _ => {}
             }
         }
@@ -364,6 +370,9 @@ impl SetupInput {
         );
         pairs.push(("question_count", self.question_count.to_string()));
         pairs.push(("difficulty", self.difficulty.as_str().to_owned()));
+        if let Some(s) = self.answer_seconds {
+            pairs.push(("answer_seconds", s.to_string()));
+        }
         pairs
     }
 }
@@ -389,10 +398,11 @@ pub enum SetupError {
     SkillsTooMany,
     SkillUnknown,
     QuestionCount,
+    AnswerTime,
 }
 
 impl SetupError {
-    const ALL: [SetupError; 8] = [
+    const ALL: [SetupError; 9] = [
         Self::TitleEmpty,
         Self::TitleLong,
         Self::TypeMissing,
@@ -401,6 +411,7 @@ impl SetupError {
         Self::SkillsTooMany,
         Self::SkillUnknown,
         Self::QuestionCount,
+        Self::AnswerTime,
     ];
 
     pub fn code(self) -> &'static str {
@@ -413,6 +424,7 @@ impl SetupError {
             Self::SkillsTooMany => "skills_too_many",
             Self::SkillUnknown => "skill_unknown",
             Self::QuestionCount => "question_count",
+            Self::AnswerTime => "answer_time",
         }
     }
 
@@ -426,6 +438,7 @@ impl SetupError {
             Self::TypeMissing | Self::TypeUnknown => "interview_type_id",
             Self::SkillsNone | Self::SkillsTooMany | Self::SkillUnknown => "skill_ids",
             Self::QuestionCount => "question_count",
+            Self::AnswerTime => "answer_seconds",
         }
     }
 }
@@ -453,6 +466,7 @@ impl fmt::Display for SetupError {
                 QUESTION_COUNTS.start(),
                 QUESTION_COUNTS.end()
             ),
+            Self::AnswerTime => f.write_str("Choose a time per answer from the list, or no timer."),
         }
     }
 }
@@ -475,6 +489,9 @@ pub fn setup(
     errors.extend(skill_choice(&input.skill_ids, known_skills));
     if !QUESTION_COUNTS.contains(&input.question_count) {
         errors.push(SetupError::QuestionCount);
+    }
+    if !crate::model::answer_time_allowed(input.answer_seconds) {
+        errors.push(SetupError::AnswerTime);
     }
     errors
 }
@@ -527,10 +544,46 @@ mod setup_tests {
             skill_ids: skills(&[3, 9, 1]),
             question_count: 8,
             difficulty: DifficultySetting::Hard,
+            answer_seconds: Some(120),
         };
         let encoded = serde_urlencoded::to_string(input.to_pairs()).unwrap();
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&encoded).unwrap();
         assert_eq!(SetupInput::from_pairs(pairs), (input, vec![]));
+        let untimed = SetupInput {
+            answer_seconds: None,
+            ..SetupInput::default()
+        };
+        let pairs = untimed.to_pairs();
+        assert!(pairs.iter().all(|(k, _)| *k != "answer_seconds"));
+        assert_eq!(SetupInput::from_pairs(pairs).0, untimed);
+    }
+
+    #[test]
+    fn the_timer_is_none_or_one_of_the_choices() {
+        for (value, timer, ok) in [
+            ("", None, true),
+            ("60", Some(60), true),
+            ("600", Some(600), true),
+            ("45", Some(45), false),
+            ("two minutes", Some(0), false),
+            ("99999", Some(0), false),
+        ] {
+            let (read, _) = SetupInput::from_pairs([("answer_seconds", value)]);
+            assert_eq!(read.answer_seconds, timer, "{value:?}");
+            let errors = setup(
+                &SetupInput {
+                    answer_seconds: timer,
+                    ..input()
+                },
+                &types(&[1]),
+                &skills(&[1, 2]),
+            );
+            assert_eq!(errors.is_empty(), ok, "{value:?}: {errors:?}");
+            if !ok {
+                assert_eq!(errors, vec![SetupError::AnswerTime]);
+                assert_eq!(errors[0].field(), "answer_seconds");
+            }
+        }
     }
 
     #[test]
@@ -570,6 +623,7 @@ mod setup_tests {
             skill_ids: skills(&[1, 2]),
             question_count: 6,
             difficulty: DifficultySetting::Mixed,
+            answer_seconds: None,
         }
     }
 

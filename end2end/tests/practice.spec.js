@@ -187,3 +187,39 @@ test.describe('without JavaScript', () => {
     await expect(page.locator('.dates time').first()).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   });
 });
+
+test('a per-question timer counts down while the question waits, and the report says how long each answer took', async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  await register(page, { name: uniqueName('timer'), next: '/interviews/new' });
+  await expect(page.locator('form.setup')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Title').fill('Timed loop');
+  await page.getByLabel('Interview type').selectOption({ label: 'Technical' });
+  await page.getByLabel('Number of questions').fill('3');
+  await expect(page.getByLabel('Time per answer')).toHaveValue('');
+  await page.getByLabel('Time per answer').selectOption({ label: '1 min' });
+  await page.getByRole('button', { name: 'Create interview' }).click();
+  await expect(page).toHaveURL(/\/interviews\/[0-9a-f-]{36}$/);
+  await expect(page.getByText('3 questions · Mixed · 1 min per answer')).toBeVisible();
+  const id = page.url().split('/').pop();
+
+  await startInterview(page, id);
+  const timer = page.getByTestId('answer-timer');
+  await expect(timer).toHaveText(/^0:[0-5]\d left for this answer$|^1:00 left for this answer$/);
+  const seconds = async () => {
+    const [, m, s] = (await timer.textContent()).match(/^(\d+):(\d\d) left/);
+    return Number(m) * 60 + Number(s);
+  };
+  const first = await seconds();
+  // It counts down in the page, a second at a time, without asking the server.
+  await expect.poll(seconds, { timeout: 5_000 }).toBeLessThanOrEqual(first - 2);
+  await audit(page, testInfo, 'interview-timed');
+
+  await page.getByLabel('Your answer').fill(ANSWER);
+  await page.getByRole('button', { name: 'Send answer' }).click();
+  await expect(page.locator('#live-reply')).toHaveAttribute('data-state', 'idle');
+  await page.getByRole('button', { name: 'End interview' }).click();
+  await expect(page.getByRole('heading', { name: 'Feedback report' })).toBeVisible();
+  await expect(timer).toHaveCount(0);
+  await expect(page.locator('.question-report').first().locator('.answer-time'))
+    .toHaveText(/^Answered in \d+ s$/);
+});

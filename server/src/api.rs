@@ -221,6 +221,9 @@ pub struct CreateInterview {
     /// `mixed` when left out.
     #[serde(default)]
     difficulty: Option<DifficultySetting>,
+    /// The per-question timer in seconds: 60, 120, 180, 300 or 600; no timer when left out.
+    #[serde(default)]
+    answer_seconds: Option<u16>,
 }
 
 /// The setup rules' complaints, each naming its field.
@@ -249,6 +252,7 @@ async fn create_interview(
         skill_ids: body.skill_ids,
         question_count: body.question_count.unwrap_or(DEFAULT_QUESTION_COUNT),
         difficulty: body.difficulty.unwrap_or(DifficultySetting::Mixed),
+        answer_seconds: body.answer_seconds,
     };
     match setup_interview_for(&s.db, user.id, input, Vec::new()).await? {
         SetupOutcome::Saved(interview) => Ok((StatusCode::CREATED, axum::Json(*interview))),

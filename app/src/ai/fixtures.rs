@@ -50,6 +50,8 @@ pub fn report_input_with_answer(answer: &str) -> crate::ai::ReportInput {
         follow_up_answer: None,
         hints: 0,
         skipped: false,
+        answer_seconds: Some(90),
+        waited_seconds: 120,
     };
     crate::ai::ReportInput {
         type_name: "Technical".into(),

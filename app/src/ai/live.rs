@@ -522,6 +522,19 @@ pub fn load_turn(
     })
 }
 
+/// The timer of the current question, while a timed interview waits for its first answer.
+fn answer_clock(
+    interview: &crate::model::Interview,
+    current: Option<&AskedQuestion>,
+) -> Option<crate::model::AnswerClock> {
+    let limit = interview.answer_seconds?;
+    let q = current.filter(|q| q.answer.is_none() && !q.skipped)?;
+    (interview.status == InterviewStatus::InProgress).then_some(crate::model::AnswerClock {
+        limit_seconds: u32::from(limit),
+        waited_seconds: q.waited_seconds,
+    })
+}
+
 fn live_view(
     state: TurnState,
     report: Option<crate::model::Report>,
@@ -538,6 +551,7 @@ fn live_view(
             total,
             hint_used: current.is_some_and(|q| q.hints > 0),
             in_follow_up: current.is_some_and(AskedQuestion::awaiting_follow_up),
+            answer_clock: answer_clock(&state.interview, current),
         },
         interview: state.interview,
         messages: state.messages,

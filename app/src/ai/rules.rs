@@ -360,6 +360,8 @@ mod tests {
             follow_up_answer: None,
             hints: 0,
             skipped,
+            answer_seconds: answer.map(|_| 60),
+            waited_seconds: 60,
         }
     }
 

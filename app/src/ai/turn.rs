@@ -410,6 +410,8 @@ mod tests {
             follow_up_answer: None,
             hints: 0,
             skipped: false,
+            answer_seconds: answer.map(|_| 60),
+            waited_seconds: 60,
         };
         let asked = match q {
             Q::None => vec![],
@@ -458,6 +460,7 @@ mod tests {
                     question_count: 3,
                     difficulty: DifficultySetting::Mixed,
                     skill_levels: Vec::new(),
+                    answer_seconds: None,
                 },
                 user_id: "u".into(),
                 plan: started.then(|| vec![QuestionId(10), QuestionId(11), QuestionId(12)]),

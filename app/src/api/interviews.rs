@@ -62,6 +62,7 @@ pub async fn setup_interview_for(
         skill_ids: input.skill_ids.clone(),
         question_count: input.question_count,
         difficulty: input.difficulty,
+        answer_seconds: input.answer_seconds,
     };
     let checked = db
         .create_interview_checked(new, move |types, skills| {

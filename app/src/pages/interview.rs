@@ -95,6 +95,7 @@ fn InterviewView(
                 " · "
                 <span class="settings">
                     {format!("{} questions · {}", i.question_count, i.difficulty_label())}
+                    {i.answer_seconds.map(|s| format!(" · {} per answer", crate::model::duration_label(u32::from(s))))}
                 </span>
             </p>
             <h2>"Skills"</h2>

@@ -27,6 +27,8 @@ pub struct NewInterview {
     pub skill_ids: Vec<SkillId>,
     pub question_count: u8,
     pub difficulty: DifficultySetting,
+    /// The per-question timer, one of `ANSWER_TIMES`; `None` for none.
+    pub answer_seconds: Option<u16>,
 }
 
 impl Default for NewInterview {
@@ -38,6 +40,7 @@ impl Default for NewInterview {
             skill_ids: Vec::new(),
             question_count: DEFAULT_QUESTION_COUNT,
             difficulty: DifficultySetting::Mixed,
+            answer_seconds: None,
         }
     }
 }
@@ -45,7 +48,8 @@ impl Default for NewInterview {
 /// The columns `interview_from_row` reads, in order; `t` is the joined interview type.
 const INTERVIEW_COLUMNS: &str = "i.interview_id, i.user_id, i.title, i.status, \
      i.interview_type_id, t.type_name, t.description, i.created_at, i.updated_at, \
-     i.started_at, i.completed_at, i.question_count, i.difficulty, i.adaptive";
+     i.started_at, i.completed_at, i.question_count, i.difficulty, i.adaptive, \
+     i.answer_seconds";
 
 fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
     let type_id: Option<InterviewTypeId> = row.get(4)?;
@@ -76,6 +80,7 @@ fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
             parse_enum(row, 12)?
         },
         skill_levels: Vec::new(),
+        answer_seconds: row.get(14)?,
     })
 }
 
@@ -223,6 +228,12 @@ pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Int
             new.question_count
         )));
     }
+    if !crate::model::answer_time_allowed(new.answer_seconds) {
+        return Err(StoreError::Invalid(format!(
+            "the time per answer must be one of {:?} seconds, or none",
+            crate::model::ANSWER_TIMES
+        )));
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let user_found: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM Users WHERE user_id = ?1)",
@@ -245,8 +256,9 @@ pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Int
     };
     tx.prepare_cached(&format!(
         "INSERT INTO Interviews (interview_id, user_id, title, status, interview_type_id,
-                                 question_count, difficulty, adaptive, created_at, updated_at)
-         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7, {NOW_SQL}, {NOW_SQL})"
+                                 question_count, difficulty, adaptive, answer_seconds,
+                                 created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7, ?8, {NOW_SQL}, {NOW_SQL})"
     ))?
     .execute(params![
         id,
@@ -255,7 +267,8 @@ pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Int
         new.interview_type_id,
         new.question_count,
         stored_difficulty.as_str(),
-        adaptive
+        adaptive,
+        new.answer_seconds
     ])?;
     tx.prepare_cached(
         "INSERT INTO Interview_Skills (interview_id, skill_id) SELECT ?1, value FROM json_each(?2)",

@@ -714,6 +714,36 @@ fn create_and_get_an_interview() {
 }
 
 #[test]
+fn the_timer_is_stored_when_it_is_one_of_the_choices_and_refused_otherwise() {
+    let mut db = test_db();
+    let ada = user(&db.conn, "ada");
+    let python = skill_id(&db.conn, "Python");
+    let new = |answer_seconds| NewInterview {
+        user_id: ada.clone(),
+        title: "Timed".into(),
+        skill_ids: vec![python],
+        answer_seconds,
+        ..Default::default()
+    };
+    let timed = create_interview(&mut db.conn, &new(Some(300))).unwrap();
+    assert_eq!(
+        get_interview(&db.conn, &timed.id).unwrap().answer_seconds,
+        Some(300)
+    );
+    let untimed = create_interview(&mut db.conn, &new(None)).unwrap();
+    assert_eq!(untimed.answer_seconds, None);
+    let before = dump(&db.conn);
+    for bad in [0, 59, 61, 3600] {
+        let err = create_interview(&mut db.conn, &new(Some(bad))).unwrap_err();
+        assert!(
+            matches!(err, StoreError::Invalid(ref m) if m.contains("time per answer")),
+            "{bad}: {err:?}"
+        );
+    }
+    assert_eq!(dump(&db.conn), before, "a refused timer stores nothing");
+}
+
+#[test]
 fn a_failed_create_stores_nothing() {
     let mut db = test_db();
     let ada = user(&db.conn, "ada");

@@ -28,6 +28,10 @@ pub struct AskedQuestion {
     pub follow_up_answer: Option<String>,
     pub hints: u32,
     pub skipped: bool,
+    /// Seconds from the question being asked to its first answer being sent.
+    pub answer_seconds: Option<u32>,
+    /// Seconds since the question was asked, as of this read.
+    pub waited_seconds: u32,
 }
 
 impl AskedQuestion {
@@ -92,7 +96,11 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
     let mut stmt = conn.prepare_cached(
         "SELECT iq.interview_question_id, iq.order_in_interview, iq.question_bank_id,
                 iq.question_text_snapshot, iq.skill_id, s.skill_name, iq.difficulty_level,
-                a.content, iq.follow_up_message_id IS NOT NULL, f.content, iq.hints, iq.skipped
+                a.content, iq.follow_up_message_id IS NOT NULL, f.content, iq.hints, iq.skipped,
+                CAST(round((julianday(a.timestamp) - julianday(iq.timestamp_asked)) * 86400)
+                     AS INTEGER),
+                max(0, CAST((julianday('now') - julianday(iq.timestamp_asked)) * 86400
+                     AS INTEGER))
          FROM Interview_Questions iq
          LEFT JOIN Skills s ON s.skill_id = iq.skill_id
          LEFT JOIN Messages a ON a.message_id = iq.user_answer_message_id
@@ -114,6 +122,8 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
                 follow_up_answer: r.get(9)?,
                 hints: r.get(10)?,
                 skipped: r.get(11)?,
+                answer_seconds: r.get::<_, Option<i64>>(12)?.map(|s| s.max(0) as u32),
+                waited_seconds: r.get::<_, i64>(13)? as u32,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -663,6 +673,7 @@ pub fn load_report(conn: &Connection, state: &TurnState) -> Result<Option<Report
                 follow_up: q.follow_up_asked,
                 key_points,
                 model_answer: model_answer.filter(|m| !m.is_empty()),
+                answer_seconds: q.answer_seconds,
             },
         )
         .collect();

@@ -24,3 +24,4 @@ mod ownership;
 mod progress;
 mod settings;
 mod setup;
+mod timer;

@@ -2,6 +2,7 @@
 //! early and cancelling (asked first).
 
 use super::conversation::Conversation;
+use super::timer::AnswerTimer;
 use crate::api::CancelInterview;
 use crate::model::{MAX_ANSWER_CHARS, TurnAction};
 use leptos::prelude::*;
@@ -25,6 +26,7 @@ pub(super) fn Composer(talk: Conversation) -> impl IntoView {
     });
     view! {
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
+            <AnswerTimer talk />
             <AnswerBox talk send />
             <div class="composer-actions">
                 <button type="submit" class="primary" disabled=move || talk.busy.get() || talk.draft.with(|d| d.trim().is_empty())>"Send answer"</button>

@@ -1,11 +1,12 @@
 //! The live part of the interview page: the conversation, the reply as it streams
-//! (`stream.rs`, the only browser-only module), the answer box (`composer.rs`) and the report
-//! (`report.rs`).
+//! (`stream.rs`, the only browser-only module), the answer box (`composer.rs`) with its
+//! countdown (`timer.rs`) and the report (`report.rs`).
 
 mod composer;
 mod conversation;
 mod report;
 mod stream;
+mod timer;
 
 use crate::model::{InterviewStatus, LiveInterview, Message, Role, TurnAction};
 use composer::Composer;

@@ -51,7 +51,10 @@ pub(super) fn ReportView(talk: Conversation) -> impl IntoView {
                     .then(|| format!("Asked at the levels your ratings chose. {}.", s.interview.difficulty_label()))
             }).map(|levels| view! { <p class="hint">{levels}</p> })}
             {move || match state.with(|s| s.report.clone()) {
-                Some(r) => view! { <ReportBody report=r offline=state.with_untracked(|s| s.interviewer.offline) /> }.into_any(),
+                Some(r) => view! {
+                    <ReportBody report=r offline=state.with_untracked(|s| s.interviewer.offline)
+                        limit=state.with_untracked(|s| s.interview.answer_seconds) />
+                }.into_any(),
                 None => view! {
                     <p class="empty">"There is no report yet."</p>
                 }.into_any(),
@@ -91,7 +94,7 @@ fn KeyPoints(points: Vec<crate::model::KeyPointResult>) -> impl IntoView {
 }
 
 #[component]
-fn ReportBody(report: Report, offline: bool) -> impl IntoView {
+fn ReportBody(report: Report, offline: bool, limit: Option<u16>) -> impl IntoView {
     view! {
         <ul class="skill-reports">
             {report.skills.into_iter().map(|s| {
@@ -138,6 +141,9 @@ fn ReportBody(report: Report, offline: bool) -> impl IntoView {
                             {(q.hints > 0).then_some(" · with a hint")}
                             {q.follow_up.then_some(" · with a follow-up")}
                         </p>
+                        {q.time_label(limit).map(|t| view! {
+                            <p class="answer-time" class:over=q.answer_seconds.zip(limit).is_some_and(|(took, l)| took > u32::from(l))>{t}</p>
+                        })}
                         {(!q.note.is_empty()).then(|| view! { <p class="note">{q.note.clone()}</p> })}
                         <KeyPoints points=q.key_points.clone() />
                         {q.model_answer.clone().map(|m| view! {

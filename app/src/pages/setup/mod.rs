@@ -15,7 +15,8 @@ use crate::api::{
     AppError, SetupInterview, SetupOutcome, list_suggested_skills, my_adaptive_levels,
 };
 use crate::model::{
-    DifficultySetting, InterviewType, InterviewTypeId, QUESTION_COUNTS, Skill, SkillId, SkillLevel,
+    ANSWER_TIMES, DifficultySetting, InterviewType, InterviewTypeId, QUESTION_COUNTS, Skill,
+    SkillId, SkillLevel, duration_label,
 };
 use crate::selection::{Selection, matches_search, suggested_first};
 use crate::validate::{self, MAX_SKILLS, MAX_TITLE_CHARS, SetupError, SetupInput};
@@ -130,6 +131,8 @@ struct SetupState {
     search: RwSignal<String>,
     question_count: RwSignal<String>,
     difficulty: RwSignal<DifficultySetting>,
+    /// The per-question timer as the select holds it ("" for none).
+    answer_seconds: RwSignal<String>,
     /// Each skill's adaptive level and why, once known (`choose_difficulty`).
     levels: RwSignal<Vec<(SkillLevel, String)>>,
     errors: RwSignal<Vec<SetupError>>,
@@ -155,6 +158,12 @@ impl SetupState {
             search: RwSignal::new(String::new()),
             question_count: RwSignal::new(initial.question_count.to_string()),
             difficulty: RwSignal::new(initial.difficulty),
+            answer_seconds: RwSignal::new(
+                initial
+                    .answer_seconds
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+            ),
             levels: RwSignal::new(levels),
             errors: RwSignal::new(errors),
             save: ServerAction::new(),
@@ -212,6 +221,9 @@ impl SetupState {
                 .parse()
                 .unwrap_or(0),
             difficulty: self.difficulty.get_untracked(),
+            answer_seconds: self
+                .answer_seconds
+                .with_untracked(|s| (!s.is_empty()).then(|| s.parse().unwrap_or(0))),
         }
     }
 
@@ -466,6 +478,38 @@ fn CountAndDifficulty(form: SetupState, initial: SetupInput) -> impl IntoView {
                     </p>
                 })}
             </div>
+            <AnswerTime form initial=initial.answer_seconds />
+        </div>
+    }
+    // Type-erased: the form's view type nested this deep overflowed a 2 MiB stack in debug
+    // builds when rendered on the server.
+    .into_any()
+}
+
+/// The optional per-question timer: a countdown during the interview, and the time each
+/// answer took in the report.
+#[component]
+fn AnswerTime(form: SetupState, initial: Option<u16>) -> impl IntoView {
+    view! {
+        <div class="stack">
+            <label for="answer_seconds">"Time per answer"</label>
+            <select id="answer_seconds" name="answer_seconds" aria-describedby="answer_seconds-hint"
+                aria-invalid=form.invalid("answer_seconds")
+                on:change=move |ev| {
+                    form.answer_seconds.set(event_target_value(&ev));
+                    form.clear_error("answer_seconds");
+                }>
+                <option value="" selected=initial.is_none()>"No timer"</option>
+                {ANSWER_TIMES.iter().map(|s| view! {
+                    <option value=s.to_string() selected=initial == Some(*s)>
+                        {duration_label(u32::from(*s))}
+                    </option>
+                }).collect_view()}
+            </select>
+            <p class="hint" id="answer_seconds-hint">
+                "A countdown for your first answer to each question; the report shows how long each answer took."
+            </p>
+            {form.error_for("answer_seconds")}
         </div>
     }
 }
