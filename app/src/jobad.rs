@@ -29,6 +29,9 @@ pub struct SkillMatch {
     pub name: String,
     /// Distinct phrases found, as they appear in the ad, most frequent first.
     pub phrases: Vec<String>,
+    /// Proposed by the configured model, not found by phrase (`phrases` is empty then).
+    #[serde(default)]
+    pub by_model: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +41,9 @@ pub struct JobAdMatch {
     /// The likely interview type: from the role in the ad's title when it names one, else
     /// the type whose suggested skills the ad asks for most; `None` when neither says.
     pub interview_type_id: Option<InterviewTypeId>,
+    /// With a model configured: which model proposed skills, or why it could not.
+    #[serde(default)]
+    pub model_note: Option<String>,
 }
 
 /// The ad with every run of whitespace made one space, lower-cased.
@@ -115,6 +121,7 @@ pub fn match_job_ad(ad: &str, terms: &Terms, limit: usize) -> JobAdMatch {
                     .take(PHRASES_SHOWN)
                     .map(|(p, _)| p)
                     .collect(),
+                by_model: false,
             },
             mentions,
         ));
@@ -130,7 +137,40 @@ pub fn match_job_ad(ad: &str, terms: &Terms, limit: usize) -> JobAdMatch {
     JobAdMatch {
         skills: found.into_iter().map(|(m, _)| m).collect(),
         interview_type_id,
+        model_note: None,
     }
+}
+
+/// Adds the skills a model proposed that the phrases did not find, after them, up to `limit`
+/// in all. Only catalogue skills, by name (any case): a name the catalogue lacks — a model
+/// inventing one, or a name from the ad passed through — is dropped.
+pub fn add_proposals(found: &mut JobAdMatch, proposed: &[String], terms: &Terms, limit: usize) {
+    for name in proposed {
+        if found.skills.len() >= limit {
+            break;
+        }
+        let Some((id, name, _)) = terms
+            .skills
+            .iter()
+            .find(|(_, n, _)| n.eq_ignore_ascii_case(name.trim()))
+        else {
+            continue;
+        };
+        if found.skills.iter().any(|s| s.skill_id == *id) {
+            continue;
+        }
+        found.skills.push(SkillMatch {
+            skill_id: *id,
+            name: name.clone(),
+            phrases: Vec::new(),
+            by_model: true,
+        });
+    }
+}
+
+/// The catalogue's skill names, for a model to choose from.
+pub fn skill_names(terms: &Terms) -> Vec<String> {
+    terms.skills.iter().map(|(_, n, _)| n.clone()).collect()
 }
 
 /// Roles a job title names, checked in this order, and the interview type each is usually

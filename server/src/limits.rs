@@ -127,7 +127,20 @@ pub async fn client_addr(
 pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let post = request.method() == Method::POST;
-    let which = if post && matches!(path, "/fn/take_turn" | "/fn/regenerate_report") {
+    // Everything that may call the model: a turn, a report, and matching a job ad (by its
+    // server function, or by the setup page's GET form rendering it on the server).
+    let job_ad_page = path == "/interviews/new"
+        && request
+            .uri()
+            .query()
+            .is_some_and(|q| q.split('&').any(|p| p.starts_with("job_ad=")));
+    let which = if (post
+        && matches!(
+            path,
+            "/fn/take_turn" | "/fn/regenerate_report" | "/fn/match_job_ad"
+        ))
+        || job_ad_page
+    {
         Some((&state.limits.model, false))
     } else if path.starts_with("/api/v1/") {
         Some((&state.limits.api, false))

@@ -157,6 +157,33 @@ impl Live {
             .count()
     }
 
+    /// The catalogue skills a job ad calls for, as the configured model proposes them, within
+    /// the limits on model calls; `None` without a model.
+    pub async fn propose_skills(
+        &self,
+        ad: &str,
+        catalogue: &[String],
+    ) -> Option<Result<Vec<String>, AiError>> {
+        if !self.inner.provider.is_model() {
+            return None;
+        }
+        let slot = match self.inner.call_slot().await {
+            Ok(slot) => slot,
+            Err(e) => return Some(Err(e)),
+        };
+        let (names, usage) = self.inner.provider.propose_skills(ad, catalogue).await?;
+        drop(slot);
+        if names.is_err() {
+            self.inner.stats.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        tracing::info!(
+            prompt_tokens = usage.prompt,
+            completion_tokens = usage.completion,
+            "model tokens for a job ad"
+        );
+        Some(names)
+    }
+
     pub fn model_stats(&self) -> &ModelStats {
         &self.inner.stats
     }

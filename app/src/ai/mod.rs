@@ -176,6 +176,18 @@ impl Provider {
         }
     }
 
+    /// The catalogue skills a job ad calls for, as a model proposes them; `None` offline.
+    pub async fn propose_skills(
+        &self,
+        ad: &str,
+        catalogue: &[String],
+    ) -> Option<(Result<Vec<String>, AiError>, Usage)> {
+        match self {
+            Provider::Offline(_) => None,
+            Provider::OpenAi(p) => Some(p.propose_skills(ad, catalogue).await),
+        }
+    }
+
     /// Whether replies and reports come from a model (whose bridge is filtered, whose calls
     /// are capped and counted).
     pub fn is_model(&self) -> bool {

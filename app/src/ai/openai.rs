@@ -146,21 +146,78 @@ impl OpenAiProvider {
 
     /// One attempt at a report, with what it cost.
     pub async fn report(&self, input: &ReportInput) -> (Result<ReportRows, AiError>, Usage) {
+        let call = JsonCall {
+            name: "interview_report",
+            schema: report_schema(input),
+            system: prompt::report_system_prompt(input),
+            user: prompt::report_transcript(input),
+            max_tokens: self.report_max_tokens(),
+            timeout: self.timeout * 4,
+        };
+        let (text, used) = self.json_call(call).await;
+        let rows = text.and_then(|text| {
+            parse_report(input, &text)
+                .map_err(AiError::Malformed)
+                .map(|rows| rules::enforce(input, rows))
+        });
+        (rows, used)
+    }
+
+    /// The catalogue skills a job ad calls for, in the model's judgement: names from
+    /// `catalogue` only (the schema's `enum` holds a grammar-constrained model to them, and
+    /// the caller keeps only catalogue names whatever comes back).
+    pub async fn propose_skills(
+        &self,
+        ad: &str,
+        catalogue: &[String],
+    ) -> (Result<Vec<String>, AiError>, Usage) {
+        let call = JsonCall {
+            name: "job_ad_skills",
+            schema: serde_json::json!({
+                "type": "object",
+                "properties": {
+                    "skills": {
+                        "type": "array",
+                        "items": { "type": "string", "enum": catalogue },
+                        "maxItems": crate::validate::MAX_SKILLS,
+                    }
+                },
+                "required": ["skills"],
+                "additionalProperties": false,
+            }),
+            system: prompt::job_ad_system_prompt(catalogue),
+            user: ad.to_owned(),
+            max_tokens: 200,
+            timeout: self.timeout,
+        };
+        let (text, used) = self.json_call(call).await;
+        let names = text.and_then(|text| {
+            #[derive(serde::Deserialize)]
+            struct Proposal {
+                skills: Vec<String>,
+            }
+            serde_json::from_str::<Proposal>(text.trim())
+                .map(|p| p.skills)
+                .map_err(|e| AiError::Malformed(format!("not the asked-for JSON ({e})")))
+        });
+        (names, used)
+    }
+
+    /// One non-streamed call whose answer must follow a strict JSON schema: the text, or why
+    /// there is none (a cut-off answer is malformed), and the tokens it used.
+    async fn json_call(&self, call: JsonCall) -> (Result<String, AiError>, Usage) {
         let request = (|| {
             #[allow(deprecated)]
             CreateChatCompletionRequestArgs::default()
                 .model(&self.model)
-                .messages(vec![
-                    system(&prompt::report_system_prompt(input))?,
-                    user(&prompt::report_transcript(input))?,
-                ])
-                .max_tokens(self.report_max_tokens())
+                .messages(vec![system(&call.system)?, user(&call.user)?])
+                .max_tokens(call.max_tokens)
                 .temperature(self.temperature.min(0.3))
                 .response_format(ResponseFormat::JsonSchema {
                     json_schema: ResponseFormatJsonSchema {
-                        name: "interview_report".into(),
+                        name: call.name.into(),
                         description: None,
-                        schema: report_schema(input),
+                        schema: call.schema,
                         strict: Some(true),
                     },
                 })
@@ -171,16 +228,12 @@ impl OpenAiProvider {
             Ok(r) => r,
             Err(e) => return (Err(e), Usage::default()),
         };
-        let response = match tokio::time::timeout(
-            self.timeout * 4,
-            self.client.chat().create(request),
-        )
-        .await
-        {
-            Err(_) => return (Err(AiError::Timeout), Usage::default()),
-            Ok(Err(e)) => return (Err(map_error(e)), Usage::default()),
-            Ok(Ok(r)) => r,
-        };
+        let response =
+            match tokio::time::timeout(call.timeout, self.client.chat().create(request)).await {
+                Err(_) => return (Err(AiError::Timeout), Usage::default()),
+                Ok(Err(e)) => return (Err(map_error(e)), Usage::default()),
+                Ok(Ok(r)) => r,
+            };
         let used = usage(response.usage);
         let Some(choice) = response.choices.into_iter().next() else {
             return (Err(AiError::Empty), used);
@@ -193,12 +246,18 @@ impl OpenAiProvider {
                 used,
             );
         }
-        let text = choice.message.content.unwrap_or_default();
-        let rows = parse_report(input, &text)
-            .map_err(AiError::Malformed)
-            .map(|rows| rules::enforce(input, rows));
-        (rows, used)
+        (Ok(choice.message.content.unwrap_or_default()), used)
     }
+}
+
+/// What [`OpenAiProvider::json_call`] asks.
+struct JsonCall {
+    name: &'static str,
+    schema: serde_json::Value,
+    system: String,
+    user: String,
+    max_tokens: u32,
+    timeout: Duration,
 }
 
 /// The report's JSON schema, for this interview: an object with one entry per skill, keyed by

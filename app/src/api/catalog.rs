@@ -36,9 +36,27 @@ pub async fn match_job_ad(ad: String) -> Result<crate::jobad::JobAdMatch, AppErr
         )));
     }
     let terms = db()?.job_ad_terms().await?;
-    Ok(crate::jobad::match_job_ad(
-        &ad,
-        &terms,
-        crate::validate::MAX_SKILLS,
-    ))
+    let limit = crate::validate::MAX_SKILLS;
+    let mut found = crate::jobad::match_job_ad(&ad, &terms, limit);
+    // A configured model may add skills the phrases missed, from the catalogue only; when it
+    // cannot be asked, the offline match stands and the page says why.
+    let live: crate::ai::live::Live = super::from_context()?;
+    let names = crate::jobad::skill_names(&terms);
+    match live.propose_skills(&ad, &names).await {
+        None => {}
+        Some(Ok(proposed)) => {
+            crate::jobad::add_proposals(&mut found, &proposed, &terms, limit);
+            found.model_note = Some(format!(
+                "Skills marked “Proposed by the model” were added by {} from the ad.",
+                live.info().name
+            ));
+        }
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "the model could not propose skills from a job ad");
+            found.model_note = Some(
+                "The model could not be asked just now; these are the skills the ad names.".into(),
+            );
+        }
+    }
+    Ok(found)
 }

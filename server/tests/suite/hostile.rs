@@ -343,6 +343,27 @@ async fn calls_that_make_the_interviewer_work_are_limited_per_user() {
 }
 
 #[tokio::test]
+async fn matching_a_job_ad_counts_against_the_same_limit_by_either_door() {
+    let s = start_with(tight(2, 1000, 1000, false)).await;
+    let ada = browser();
+    register(&s, &ada, "ada", PASSWORD).await;
+    let (status, _) = call(&s, &ada, "match_job_ad", &[("ad", "Python developer")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let form = page(&s, &ada, "/interviews/new?job_ad=Python+developer").await;
+    assert_eq!(form.status(), StatusCode::OK);
+    let (status, _) = call(&s, &ada, "match_job_ad", &[("ad", "Python developer")]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let form = page(&s, &ada, "/interviews/new?job_ad=Python+developer").await;
+    assert_eq!(form.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The setup page itself, without an ad, is not limited.
+    assert_eq!(
+        page(&s, &ada, "/interviews/new").await.status(),
+        StatusCode::OK
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn the_json_api_is_limited_per_user_with_a_json_error() {
     let s = start_with(tight(1000, 5, 1000, false)).await;
     let ada = browser();

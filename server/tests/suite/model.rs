@@ -481,3 +481,75 @@ async fn past_the_token_budget_the_interview_goes_on_offline_and_the_report_says
     assert!(why.contains("budget of 50 model tokens"), "{why}");
     assert!(l.report.is_some());
 }
+
+// ---------------------------------------------------------------- a job ad read by the model
+
+const JOB_AD: &str = "Backend Python developer\n\nYou will write and run Python services for \
+    our payments product, and keep them up when the traffic doubles every winter.";
+
+#[tokio::test]
+async fn a_model_adds_skills_from_a_job_ad_but_only_from_the_catalogue() {
+    let (s, mock) = with_model().await;
+    let c = browser();
+    register(&s, &c, "jobseeker", PASSWORD).await;
+    // Found by phrase already; a skill the ad implies; one the catalogue lacks; a repeat.
+    mock.push(Script::Content(
+        r#"{"skills": ["Python", "System Architecture", "Kubernetes", "system architecture"]}"#
+            .into(),
+    ));
+    let (status, body) = call(&s, &c, "match_job_ad", &[("ad", JOB_AD)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let m: app::jobad::JobAdMatch = serde_json::from_str(&body).unwrap();
+    let found: Vec<(&str, bool)> = m
+        .skills
+        .iter()
+        .map(|s| (s.name.as_str(), s.by_model))
+        .collect();
+    assert_eq!(
+        found,
+        [("Python", false), ("System Architecture", true)],
+        "{body}"
+    );
+    assert!(m.model_note.unwrap().contains("mock-model"));
+
+    // What the model was asked: the ad as the user's words, and a schema that allows only the
+    // catalogue's names.
+    let asked = mock.requests().pop().unwrap();
+    assert_eq!(asked["messages"][1]["content"], JOB_AD);
+    let allowed =
+        &asked["response_format"]["json_schema"]["schema"]["properties"]["skills"]["items"]["enum"];
+    let allowed: Vec<&str> = allowed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(allowed.contains(&"Teamwork") && allowed.contains(&"Databases (SQL)"));
+    assert!(!allowed.contains(&"Kubernetes"));
+
+    // A failing or garbled model leaves the offline match, and the page says so.
+    for script in [
+        Script::Status(500),
+        Script::Content("Python, Teamwork".into()),
+    ] {
+        mock.push(script);
+        let (status, body) = call(&s, &c, "match_job_ad", &[("ad", JOB_AD)]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let m: app::jobad::JobAdMatch = serde_json::from_str(&body).unwrap();
+        let names: Vec<&str> = m.skills.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["Python"], "{body}");
+        assert!(m.model_note.unwrap().contains("could not be asked"));
+    }
+
+    // The setup page's GET form shows the model's skill with why.
+    mock.push(Script::Content(
+        r#"{"skills": ["System Architecture"]}"#.into(),
+    ));
+    let url = format!(
+        "/interviews/new?{}",
+        serde_urlencoded::to_string([("job_ad", JOB_AD)]).unwrap()
+    );
+    let html = page(&s, &c, &url).await.text().await.unwrap();
+    assert!(html.contains("Proposed by the model"), "no reason shown");
+    assert!(html.contains("were added by mock-model from the ad"));
+}

@@ -307,7 +307,7 @@ fn SetupForm(
             {move || form.server_error().map(|e| view! { <Alert message=e /> })}
             <TitleField form initial=initial.title.clone() />
             <TypeField form types initial=initial.interview_type_id />
-            {prefill.as_ref().map(|p| view! { <PrefillNote source=p.source empty=p.skills.is_empty() /> })}
+            {prefill.as_ref().map(|p| view! { <PrefillNote source=p.source empty=p.skills.is_empty() model_note=p.model_note.clone() /> })}
             <SkillsField form skills initial=initial.skill_ids.clone() prefill />
             <CountAndDifficulty form initial=initial.clone() />
             <button type="submit" class="primary" disabled=move || form.save.pending().get()>

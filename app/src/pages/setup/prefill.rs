@@ -24,6 +24,9 @@ pub struct Prefill {
     pub skills: Vec<(SkillId, String)>,
     /// The type to start with when the URL gives none (a job ad's likely type).
     pub interview_type_id: Option<InterviewTypeId>,
+    /// Said under the note: what a configured model added, or that it could not be asked.
+    #[serde(default)]
+    pub model_note: Option<String>,
 }
 
 impl Prefill {
@@ -78,6 +81,7 @@ pub fn prefill_resource() -> PrefillResource {
                         .map(|w| (w.skill_id, format!("Practise: {}", w.reason)))
                         .collect(),
                     interview_type_id: type_id,
+                    model_note: None,
                 }),
             Ask::JobAd(ad) => for_signed_in(user, move || match_job_ad(ad))
                 .await?
@@ -87,12 +91,16 @@ pub fn prefill_resource() -> PrefillResource {
                         .skills
                         .into_iter()
                         .map(|s| {
+                            if s.by_model {
+                                return (s.skill_id, "Proposed by the model".to_owned());
+                            }
                             let quoted: Vec<String> =
                                 s.phrases.iter().map(|p| format!("“{p}”")).collect();
                             (s.skill_id, format!("In the ad: {}", quoted.join(", ")))
                         })
                         .collect(),
                     interview_type_id: m.interview_type_id,
+                    model_note: m.model_note,
                 }),
         };
         Ok(prefill)
@@ -101,7 +109,7 @@ pub fn prefill_resource() -> PrefillResource {
 
 /// What the pre-fill did, said once above the skills.
 #[component]
-pub fn PrefillNote(source: Source, empty: bool) -> impl IntoView {
+pub fn PrefillNote(source: Source, empty: bool, model_note: Option<String>) -> impl IntoView {
     let text = match (source, empty) {
         (Source::WeakSkills, false) => {
             "Pre-filled with your lowest-rated skills; the reason is beside each."
@@ -116,7 +124,10 @@ pub fn PrefillNote(source: Source, empty: bool) -> impl IntoView {
             "None of our skills were found in the job ad: choose skills below."
         }
     };
-    view! { <p class="hint focus-note" role="status">{text}</p> }
+    view! {
+        <p class="hint focus-note" role="status">{text}</p>
+        {model_note.map(|n| view! { <p class="hint model-note">{n}</p> })}
+    }
 }
 
 /// Paste a job ad to pre-select the skills it asks for. A GET form of its own (forms cannot
