@@ -59,6 +59,35 @@ async fn a_whole_interview_with_a_real_local_model() {
     let s = start_with(app_options(&model, MAX_TOKENS)).await;
     let c = browser();
     register(&s, &c, "ada", PASSWORD).await;
+
+    // A job ad: the real server accepts the schema (an `enum` of the catalogue's names), and
+    // whatever the model proposes is a catalogue skill.
+    let ad = "Senior backend engineer\n\nWe build our services in Python on PostgreSQL and \
+        expose them as REST APIs; you will design new endpoints and review schema changes.";
+    let (status, body) = call(&s, &c, "match_job_ad", &[("ad", ad)]).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let m: app::jobad::JobAdMatch = serde_json::from_str(&body).unwrap();
+    eprintln!("job ad with the real model: {body}");
+    assert!(
+        m.model_note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("were added by"),
+        "the model's answer was not usable: {body}"
+    );
+    let skills: Vec<String> = db(&s)
+        .prepare("SELECT skill_name FROM Skills")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(m.skills.iter().all(|f| skills.contains(&f.name)), "{body}");
+    assert!(
+        m.skills.iter().any(|f| f.name == "Python" && !f.by_model),
+        "{body}"
+    );
+
     let i = new_interview(&s, &c, "Real model", 1, &[1, 2], 3).await;
 
     // The greeting streams: the model's sentences, then the server's question.
