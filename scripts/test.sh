@@ -16,7 +16,7 @@ case "${1:-}" in
   *) echo "unknown option: $1 (known: --fast)" >&2; exit 2 ;;
 esac
 
-if $fast; then scripts/setup.sh; else scripts/setup.sh --browser --model; fi
+if $fast; then scripts/setup.sh; else scripts/setup.sh --browser --model --postgres; fi
 source scripts/env.sh
 # A fresh clone builds everything once: incremental caches would only take disk (several GB,
 # enough to fill a CI machine's disk with the release and browser builds beside them).
@@ -36,6 +36,15 @@ step "tests: app with ssr (store, model)"
 cargo test -p app --features ssr
 step "tests: server (real router over HTTP, settings)"
 cargo test -p server
+
+# The PostgreSQL store (feature `postgres`) against a throw-away cluster; the fast tier runs
+# it where PostgreSQL is installed (`scripts/setup.sh --postgres`), the full suite always.
+if ! $fast || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  step "PostgreSQL store: clippy, and its schema against SQLite's on a throw-away cluster"
+  cargo clippy -p app --features postgres --all-targets -- -D warnings
+  cargo test -p app --features postgres --lib store::pg
+  cargo test -p app --features postgres --test postgres_schema
+fi
 
 if $fast; then
   step "fast tier passed (the full suite adds the real model, the release build and the browser)"

@@ -9,6 +9,8 @@
 mod catalog;
 mod interviews;
 mod messages;
+#[cfg(feature = "postgres")]
+pub mod pg;
 mod progress;
 mod sessions;
 mod turns;
