@@ -120,11 +120,8 @@ async fn a_timed_question_counts_down_and_the_report_says_how_long_each_answer_t
         first.time_label(Some(120)).unwrap(),
         format!("Answered in 2 min {} s, over the 2 min limit", took - 120)
     );
-    let md = c
-        .get(s.url(&format!("/interviews/{id}/report.md")))
-        .send()
+    let md = page(&s, &c, &format!("/interviews/{id}/report.md"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -151,11 +148,8 @@ async fn an_untimed_interview_has_no_clock_but_still_reports_each_answers_time()
         "{first:?}"
     );
     assert!(first.time_label(None).unwrap().starts_with("Answered in 4"));
-    let md = c
-        .get(s.url(&format!("/interviews/{id}/report.md")))
-        .send()
+    let md = page(&s, &c, &format!("/interviews/{id}/report.md"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
