@@ -1,11 +1,11 @@
 //! The page's side of a conversation: the interview as last loaded, the reply being written,
 //! the last turn asked for and what the answer box holds — all signals, so a `Conversation`
-//! is `Copy` and every handler holds it whole. Taking a turn, following its reply and
-//! reloading the state happen here; the components only show it.
+//! is `Copy` and every handler holds it whole. Taking a turn (a `ServerAction`), following its
+//! reply and reloading the state happen here; the components only show it.
 
 use super::stream::{self, StreamEvent, new_turn_key};
 use super::{LastTurn, Reply};
-use crate::api::{interview_live, take_turn};
+use crate::api::{TakeTurn, interview_live};
 use crate::model::{InterviewId, LiveInterview, TurnAction};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,7 +17,13 @@ pub(super) struct Conversation {
     pub reply: RwSignal<Reply>,
     pub error: RwSignal<Option<String>>,
     pub draft: RwSignal<String>,
-    pub busy: RwSignal<bool>,
+    /// Deciding a turn: the server call, pending until the turn is taken or refused.
+    turn: ServerAction<TakeTurn>,
+    /// Following a reply, from the turn's start (or the page's load mid-reply) until it is
+    /// stored, fails or the stream is lost: the part of a turn after its call.
+    pub following: RwSignal<bool>,
+    /// A turn is under way, in either part: the buttons wait.
+    pub busy: Signal<bool>,
     /// The last turn asked for, with its key, so "Try again" can send the very same turn: if
     /// the server had taken it after all (a lost response), the key makes the resend harmless.
     pub last: StoredValue<Option<LastTurn>>,
@@ -25,15 +31,21 @@ pub(super) struct Conversation {
 
 impl Conversation {
     pub fn new(state: RwSignal<LiveInterview>) -> Conversation {
-        Conversation {
+        let turn = ServerAction::<TakeTurn>::new();
+        let following = RwSignal::new(false);
+        let talk = Conversation {
             id: StoredValue::new(state.with_untracked(|s| s.interview.id.clone())),
             state,
             reply: RwSignal::new(Reply::Idle),
             error: RwSignal::new(None),
             draft: RwSignal::new(String::new()),
-            busy: RwSignal::new(false),
+            turn,
+            following,
+            busy: Signal::derive(move || turn.pending().get() || following.get()),
             last: StoredValue::new(None),
-        }
+        };
+        Effect::new(move |_| talk.decided());
+        talk
     }
 
     /// Loads the interview's state again (after a reply is stored, or failed).
@@ -63,12 +75,12 @@ impl Conversation {
                 other => *other = Reply::Streaming(piece),
             }),
             StreamEvent::Done => {
-                self.busy.set(false);
+                self.following.set(false);
                 self.reload();
                 self.reply.set(Reply::Idle);
             }
             StreamEvent::Failed(why) => {
-                self.busy.set(false);
+                self.following.set(false);
                 self.error.set(Some(why));
                 self.reply.set(Reply::Idle);
                 // Nothing was stored: give the answer back to edit or resend.
@@ -83,7 +95,7 @@ impl Conversation {
                 self.reload();
             }
             StreamEvent::Lost => {
-                self.busy.set(false);
+                self.following.set(false);
                 self.reply.set(Reply::Idle);
                 self.error.set(Some(
                     "The connection to the interviewer was lost. Reload the page to see the reply."
@@ -102,37 +114,50 @@ impl Conversation {
         });
     }
 
-    /// Sends `turn` (again, for "Try again"), then follows its reply. One at a time.
+    /// Sends `turn` (again, for "Try again"); [`Conversation::decided`] follows its reply.
+    /// One at a time.
     pub fn send(self, turn: LastTurn) {
         if self.busy.get_untracked() {
             return;
         }
-        self.busy.set(true);
         self.error.set(None);
-        self.last.set_value(Some(turn.clone()));
-        spawn_local(async move {
-            let LastTurn { action, text, key } = turn;
-            match take_turn(self.id.get_value(), action, text.clone(), Some(key)).await {
-                Ok(started) => {
-                    let shown = match action {
-                        TurnAction::Answer => text,
-                        other => other.spoken().map(str::to_owned),
-                    };
-                    self.state.update(|s| {
-                        // A turn taken earlier is already in the conversation (or will be once
-                        // the reply that follows is stored); do not show it twice.
-                        s.pending_answer = if started { shown } else { None };
-                        s.replying = true;
-                    });
-                    self.draft.set(String::new());
-                    self.reply.set(Reply::Thinking);
-                    self.follow();
-                }
-                Err(e) => {
-                    self.busy.set(false);
-                    self.error.set(Some(e.to_string()));
-                }
+        let call = TakeTurn {
+            interview_id: self.id.get_value(),
+            action: turn.action,
+            text: turn.text.clone(),
+            turn_key: Some(turn.key.clone()),
+        };
+        // Kept before the call: `decided` reads it when the answer comes.
+        self.last.set_value(Some(turn));
+        self.turn.dispatch(call);
+    }
+
+    /// The server's answer to the turn: follow its reply, or say why it was refused.
+    fn decided(self) {
+        let Some(answer) = self.turn.value().get() else {
+            return;
+        };
+        match answer {
+            Ok(started) => {
+                let Some(LastTurn { action, text, .. }) = self.last.get_value() else {
+                    return;
+                };
+                let shown = match action {
+                    TurnAction::Answer => text,
+                    other => other.spoken().map(str::to_owned),
+                };
+                self.state.update(|s| {
+                    // A turn taken earlier is already in the conversation (or will be once
+                    // the reply that follows is stored); do not show it twice.
+                    s.pending_answer = if started { shown } else { None };
+                    s.replying = true;
+                });
+                self.draft.set(String::new());
+                self.reply.set(Reply::Thinking);
+                self.following.set(true);
+                self.follow();
             }
-        });
+            Err(e) => self.error.set(Some(e.to_string())),
+        }
     }
 }

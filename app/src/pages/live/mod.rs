@@ -30,7 +30,7 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
     // follow it. Effects run only in the browser.
     Effect::new(move |_| {
         if state.with_untracked(|s| s.replying) {
-            talk.busy.set(true);
+            talk.following.set(true);
             talk.reply.set(Reply::Thinking);
             talk.follow();
         }
