@@ -31,6 +31,11 @@ pub struct Config {
     #[arg(long, env = "PP_LOG", default_value = "info")]
     pub log: String,
 
+    /// This server's name among app servers sharing one database; each needs its own, kept
+    /// across restarts [default: the host name and the port, e.g. "web-1:3000"].
+    #[arg(long, env = "PP_NODE_ID")]
+    pub node_id: Option<String>,
+
     /// Mark the session cookie Secure; set this when the site is served over https.
     #[arg(long, env = "PP_SECURE_COOKIES")]
     pub secure_cookies: bool,
@@ -118,6 +123,19 @@ pub const DEMO_USERNAME: &str = "demo";
 pub const DEMO_PASSWORD: &str = "practice makes perfect";
 
 impl Config {
+    /// `--node-id`, or the host's name and the port this server listens on: distinct for
+    /// servers on different hosts or ports, and the same after a restart.
+    pub fn node_id(&self, addr: SocketAddr) -> String {
+        self.node_id.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .map(|h| h.trim().to_owned())
+                .ok()
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "localhost".into());
+            format!("{host}:{}", addr.port())
+        })
+    }
+
     /// What the model may cost, as these flags set it.
     pub fn model_limits(&self) -> app::ai::live::ModelLimits {
         app::ai::live::ModelLimits {

@@ -68,6 +68,9 @@ pub struct AppOptions {
     /// Serve `/metrics` to this bearer token (`--metrics-token`); off when `None`.
     pub metrics_token: Option<String>,
     pub model_limits: app::ai::live::ModelLimits,
+    /// This app server's name among those sharing the database (`--node-id`): start-up
+    /// removes only this node's unfinished turns.
+    pub node_id: String,
 }
 
 /// Leptos settings: from the settings file when it exists (cargo-leptos's LEPTOS_* variables
@@ -156,9 +159,10 @@ pub async fn app_with(
 ) -> Result<(Router, Db), String> {
     let db = Db::open(database)
         .map_err(|e| format!("cannot open database {}: {e:?}", database.display()))?;
-    // Replies that were being written when the server last stopped will never finish.
+    // Replies this node was writing when it last stopped will never finish; those of other
+    // nodes on the same database are theirs until their leases run out.
     let dropped = db
-        .recover_interrupted_turns()
+        .expire_turns(Some(&options.node_id))
         .await
         .map_err(|e| format!("cannot recover interrupted turns: {e}"))?;
     if dropped > 0 {
@@ -167,10 +171,24 @@ pub async fn app_with(
             "removed turns cut short by the last shutdown"
         );
     }
+    tokio::spawn({
+        let db = db.clone();
+        async move {
+            loop {
+                tokio::time::sleep(app::store::TURN_LEASE_RENEWAL).await;
+                match db.expire_turns(None).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::warn!(messages = n, "removed turns whose lease ran out"),
+                    Err(e) => tracing::warn!(error = %e, "could not sweep lapsed turns"),
+                }
+            }
+        }
+    });
     let live = Live::with_limits(
         db.clone(),
         options.interviewer.provider()?,
         options.model_limits,
+        options.node_id.clone(),
     );
     let sessions = session_layer(&db, options.secure_cookies);
     let state = AppState {
@@ -530,6 +548,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         trust_proxy: config.trust_proxy,
         metrics_token: config.metrics_token.clone(),
         model_limits: config.model_limits(),
+        node_id: config.node_id(addr),
     };
     let (router, db) = app(leptos_options, &config.database, options).await?;
     tracing::info!(database = %config.database.display(), "store ready, migrations applied");

@@ -98,6 +98,9 @@ pub struct Live {
 struct Inner {
     db: Db,
     provider: Provider,
+    /// This app server's name among those sharing the database: it owns the leases of the
+    /// turns it writes.
+    node: String,
     turns: Mutex<HashMap<String, (u64, watch::Receiver<ReplyProgress>)>>,
     next_turn: AtomicU64,
     stats: ModelStats,
@@ -125,14 +128,16 @@ pub struct ModelStats {
 
 impl Live {
     pub fn new(db: Db, provider: Provider) -> Live {
-        Live::with_limits(db, provider, ModelLimits::default())
+        Live::with_limits(db, provider, ModelLimits::default(), "local".into())
     }
 
-    pub fn with_limits(db: Db, provider: Provider, limits: ModelLimits) -> Live {
+    /// `node` names this app server among those sharing the database (`--node-id`).
+    pub fn with_limits(db: Db, provider: Provider, limits: ModelLimits, node: String) -> Live {
         Live {
             inner: Arc::new(Inner {
                 db,
                 provider,
+                node,
                 turns: Mutex::new(HashMap::new()),
                 next_turn: AtomicU64::new(1),
                 stats: ModelStats::default(),
@@ -213,6 +218,7 @@ impl Live {
             check_turn_key(k)?;
         }
         let id = interview_id.to_owned();
+        let node = self.inner.node.clone();
         let decided = self
             .inner
             .db
@@ -232,6 +238,7 @@ impl Live {
                     &state.user_id,
                     decision.candidate_text.as_deref(),
                     turn_key.as_deref(),
+                    &node,
                 )?;
                 Ok(Some((decision, pending, used)))
             })
@@ -453,6 +460,22 @@ impl Inner {
     ) {
         let asked = Instant::now();
         let mut usage = Usage::default();
+        // The turn's lease, renewed until it is stored or rolled back, so no node's sweep
+        // takes it while it is being written (a model's report can take minutes).
+        let renewer = tokio::spawn({
+            let (db, pending, node) = (self.db.clone(), pending.clone(), self.node.clone());
+            async move {
+                loop {
+                    tokio::time::sleep(store::TURN_LEASE_RENEWAL).await;
+                    match db.renew_turn_lease(&pending, &node).await {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => tracing::warn!(error = %e, "could not renew a turn's lease"),
+                    }
+                }
+            }
+        });
+        let _stop_renewing = AbortOnDrop(renewer);
         let written = self.write_reply(&d.brief, used, &tx, &mut usage).await;
         match &written {
             Ok(_) => self.stats.reply.observe(asked.elapsed()),
@@ -497,6 +520,15 @@ impl Inner {
                 tx.send_modify(|p| p.state = ReplyState::Failed(why));
             }
         }
+    }
+}
+
+/// Stops a task when dropped: however a turn ends, its lease stops being renewed.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -1456,6 +1456,65 @@ fn deleting_a_skill_unlinks_it_from_interviews_and_types() {
     );
 }
 
+// ---------------------------------------------------------------- turn leases
+
+#[test]
+fn a_turn_is_removed_when_its_lease_runs_out_or_its_own_node_restarts_not_before() {
+    let mut db = test_db();
+    let ada = user(&db.conn, "ada");
+    let id = interview(&mut db.conn, &ada, "Leased", "Technical", &["Python"]);
+    let pending =
+        insert_pending_turn(&db.conn, &id, &ada, Some("my answer"), None, "node-a").unwrap();
+    let pending_rows = |c: &Connection| {
+        count(
+            c,
+            "SELECT count(*) FROM Messages WHERE processing_status = 'pending'",
+        )
+    };
+    assert_eq!(pending_rows(&db.conn), 2);
+
+    // Another node starting, and a sweep, leave a live lease alone.
+    assert_eq!(expire_turns(&mut db.conn, Some("node-b")).unwrap(), 0);
+    assert_eq!(expire_turns(&mut db.conn, None).unwrap(), 0);
+    assert_eq!(pending_rows(&db.conn), 2);
+
+    // A lapsed lease goes at the next sweep; renewing first keeps it.
+    let lapse = |c: &Connection| {
+        c.execute(
+            "UPDATE Messages SET lease_until = strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 seconds')",
+            [],
+        )
+        .unwrap();
+    };
+    lapse(&db.conn);
+    assert!(renew_turn_lease(&db.conn, &pending, "node-a").unwrap());
+    assert!(
+        !renew_turn_lease(&db.conn, &pending, "node-b").unwrap(),
+        "only its owner renews it"
+    );
+    assert_eq!(expire_turns(&mut db.conn, None).unwrap(), 0);
+    lapse(&db.conn);
+    assert_eq!(expire_turns(&mut db.conn, None).unwrap(), 2);
+    assert_eq!(pending_rows(&db.conn), 0);
+    assert!(
+        !renew_turn_lease(&db.conn, &pending, "node-a").unwrap(),
+        "gone"
+    );
+
+    // Its own node restarting removes it at once, lease or not.
+    insert_pending_turn(&db.conn, &id, &ada, None, None, "node-a").unwrap();
+    assert_eq!(expire_turns(&mut db.conn, Some("node-a")).unwrap(), 1);
+    // Rows from before leases have none: lapsed.
+    insert_pending_turn(&db.conn, &id, &ada, None, None, "node-a").unwrap();
+    db.conn
+        .execute(
+            "UPDATE Messages SET lease_until = NULL, lease_owner = NULL",
+            [],
+        )
+        .unwrap();
+    assert_eq!(expire_turns(&mut db.conn, None).unwrap(), 1);
+}
+
 // ---------------------------------------------------------------- users
 
 #[test]

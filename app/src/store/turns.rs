@@ -227,15 +227,18 @@ pub fn insert_pending_turn(
     user_id: &str,
     candidate_text: Option<&str>,
     turn_key: Option<&str>,
+    node: &str,
 ) -> Result<PendingTurn> {
     let insert = |role: Role, content: &str, key: Option<&str>| -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
         conn.prepare_cached(&format!(
             "INSERT INTO Messages (message_id, interview_id, user_id, seq, role, content,
-                                   processing_status, turn_key, timestamp, created_at)
+                                   processing_status, turn_key, timestamp, created_at,
+                                   lease_owner, lease_until)
              VALUES (?1, ?2, ?3,
                      (SELECT coalesce(max(seq), 0) + 1 FROM Messages WHERE interview_id = ?2),
-                     ?4, ?5, 'pending', ?6, {NOW_SQL}, {NOW_SQL})"
+                     ?4, ?5, 'pending', ?6, {NOW_SQL}, {NOW_SQL}, ?7,
+                     strftime('%Y-%m-%d %H:%M:%f', 'now', ?8))"
         ))?
         .execute(params![
             id,
@@ -243,7 +246,9 @@ pub fn insert_pending_turn(
             user_id,
             role.as_str(),
             content,
-            key
+            key,
+            node,
+            lease_length()
         ])?;
         Ok(id)
     };
@@ -584,12 +589,44 @@ pub fn abort_turn(conn: &mut Connection, pending: &PendingTurn) -> Result<()> {
     Ok(())
 }
 
-/// Turns cut short by a crash or restart left pending rows; nothing is streaming them now, so
-/// they go, and their interviews are as before those turns. Returns how many rows went.
-pub fn recover_interrupted_turns(conn: &mut Connection) -> Result<usize> {
+/// How long a pending turn's lease lasts; the node writing it renews it every
+/// [`TURN_LEASE_RENEWAL`], so a live turn never comes near the end of its lease.
+pub const TURN_LEASE_SECONDS: u32 = 30;
+pub const TURN_LEASE_RENEWAL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A lease's length as an SQLite date modifier ('+30 seconds').
+fn lease_length() -> String {
+    format!("+{TURN_LEASE_SECONDS} seconds")
+}
+
+/// Extends the lease of a turn `node` is writing; `false` when the turn is gone (the sweep
+/// took it after a long stall, or it was stored).
+pub fn renew_turn_lease(conn: &Connection, pending: &PendingTurn, node: &str) -> Result<bool> {
+    let renewed = conn
+        .prepare_cached(
+            "UPDATE Messages SET lease_until = strftime('%Y-%m-%d %H:%M:%f', 'now', ?4)
+             WHERE message_id IN (?1, ?2) AND processing_status = 'pending' AND lease_owner = ?3",
+        )?
+        .execute(params![
+            pending.reply_message_id,
+            pending.candidate_message_id,
+            node,
+            lease_length()
+        ])?;
+    Ok(renewed > 0)
+}
+
+/// Removes pending turns nobody is writing any more, leaving their interviews as before those
+/// turns: those whose lease ran out (or that have none, from before leases), and all of
+/// `own_node`'s — at start-up a node is writing none of its own. Other nodes' live turns stay.
+/// Returns how many rows went.
+pub fn expire_turns(conn: &mut Connection, own_node: Option<&str>) -> Result<usize> {
     Ok(conn.execute(
-        "DELETE FROM Messages WHERE processing_status = 'pending'",
-        [],
+        &format!(
+            "DELETE FROM Messages WHERE processing_status = 'pending'
+               AND (lease_until IS NULL OR lease_until < {NOW_SQL} OR lease_owner = ?1)"
+        ),
+        [own_node],
     )?)
 }
 

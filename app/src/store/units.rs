@@ -68,8 +68,16 @@ impl<'a> Tx<'a> {
         user_id: &str,
         candidate_text: Option<&str>,
         turn_key: Option<&str>,
+        node: &str,
     ) -> Result<PendingTurn> {
-        insert_pending_turn(self.0, interview_id, user_id, candidate_text, turn_key)
+        insert_pending_turn(
+            self.0,
+            interview_id,
+            user_id,
+            candidate_text,
+            turn_key,
+            node,
+        )
     }
 
     pub fn create_user(&self, new: &NewUser<'_>) -> Result<User> {
@@ -269,9 +277,18 @@ impl Db {
             .await
     }
 
-    /// Removes the pending turns a stopped process left behind; how many.
-    pub async fn recover_interrupted_turns(&self) -> Result<usize> {
-        self.write(recover_interrupted_turns).await
+    /// Removes pending turns nobody is writing: lapsed leases, and `own_node`'s (at start-up);
+    /// how many rows went.
+    pub async fn expire_turns(&self, own_node: Option<&str>) -> Result<usize> {
+        let own = own_node.map(str::to_owned);
+        self.write(move |c| expire_turns(c, own.as_deref())).await
+    }
+
+    /// Extends the lease of a turn `node` is writing; `false` when it is gone.
+    pub async fn renew_turn_lease(&self, pending: &PendingTurn, node: &str) -> Result<bool> {
+        let (pending, node) = (pending.clone(), node.to_owned());
+        self.write(move |c| renew_turn_lease(c, &pending, &node))
+            .await
     }
 
     // ------------------------------------------------------------------ progress

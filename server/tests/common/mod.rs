@@ -30,6 +30,7 @@ pub fn default_options() -> AppOptions {
         trust_proxy: false,
         metrics_token: None,
         model_limits: Default::default(),
+        node_id: "test-node".into(),
     }
 }
 

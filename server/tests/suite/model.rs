@@ -553,3 +553,40 @@ async fn a_model_adds_skills_from_a_job_ad_but_only_from_the_catalogue() {
     assert!(html.contains("Proposed by the model"), "no reason shown");
     assert!(html.contains("were added by mock-model from the ad"));
 }
+
+// ---------------------------------------------------------------- two app servers, one database
+
+#[tokio::test]
+async fn another_node_starting_on_the_same_database_leaves_a_reply_being_written_alone() {
+    let (a, mock) = with_model().await;
+    let c = browser();
+    register(&a, &c, "ada", PASSWORD).await;
+    let i = new_interview(&a, &c, "Loop", 1, &[1, 2], 3).await;
+    // A greeting that takes about two seconds to write.
+    mock.push(Script::Stream {
+        pieces: words(GREETING),
+        gap: Duration::from_millis(80),
+    });
+    let (status, body) = turn(&a, &c, &i.id, "start", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(live(&a, &c, &i.id).await.replying);
+
+    // Node B starts on the same file mid-reply: its start-up removes only its own turns.
+    let b = start_on(
+        &a.database,
+        AppOptions {
+            node_id: "node-b".into(),
+            ..default_options()
+        },
+    )
+    .await;
+    assert!(
+        live(&a, &c, &i.id).await.replying,
+        "A's turn is still there"
+    );
+    let l = wait_idle(&a, &c, &i.id).await;
+    assert_eq!(l.messages.len(), 1, "A's reply is stored");
+    assert!(l.messages[0].content.starts_with(SHOWN_GREETING));
+    assert_eq!(l.interview.status, InterviewStatus::InProgress);
+    b.stop().await;
+}
