@@ -4,7 +4,9 @@
 //! or `failed` (nothing stored; the data is the message to show). `idle` when no reply is being
 //! written. Data is always a JSON string, so newlines survive — and never empty, because
 //! browsers drop events whose data is empty. A follower that disconnects does not
-//! stop the reply; one that connects mid-reply starts from the snapshot.
+//! stop the reply; one that connects mid-reply starts from the snapshot. A reply another
+//! server on the same database writes is followed from the text that server saves
+//! (`Live::follow_anywhere`).
 
 use crate::AppState;
 use crate::api::OwnedInterview;
@@ -21,14 +23,15 @@ pub async fn follow(
     State(state): State<AppState>,
     OwnedInterview(_, id): OwnedInterview,
 ) -> Response {
-    match state.live.follow(&id) {
-        Some(rx) => Sse::new(events(rx))
+    match state.live.follow_anywhere(&id).await {
+        Ok(Some(rx)) => Sse::new(events(rx))
             .keep_alive(KeepAlive::default())
             .into_response(),
-        None => Sse::new(futures::stream::once(async {
+        Ok(None) => Sse::new(futures::stream::once(async {
             Ok::<_, Infallible>(json_event(ReplyEvent::Idle, ""))
         }))
         .into_response(),
+        Err(e) => crate::api::ApiError::from(e).into_response(),
     }
 }
 

@@ -12,7 +12,7 @@ use super::{AiError, Piece, Provider, ReportInput};
 use crate::model::{InterviewStatus, InterviewerInfo, LiveInterview, Progress, TurnAction};
 use crate::stats::Histogram;
 use crate::store::{
-    self, AskedQuestion, Db, PendingTurn, ReportRows, StoreError, TurnState, Usage,
+    self, AskedQuestion, Db, PendingTurn, ReportRows, StoreError, StoredReply, TurnState, Usage,
 };
 use futures::StreamExt;
 use std::collections::{HashMap, HashSet};
@@ -197,6 +197,27 @@ impl Live {
     pub fn follow(&self, interview_id: &str) -> Option<watch::Receiver<ReplyProgress>> {
         let turns = self.inner.turns.lock().unwrap_or_else(|p| p.into_inner());
         turns.get(interview_id).map(|(_, rx)| rx.clone())
+    }
+
+    /// The reply being written for an interview by this node or, on a shared database, by
+    /// another: that one is read from the text its node saves every few hundred
+    /// milliseconds. `None` when no reply is being written.
+    pub async fn follow_anywhere(
+        &self,
+        interview_id: &str,
+    ) -> Result<Option<watch::Receiver<ReplyProgress>>, StoreError> {
+        if let Some(rx) = self.follow(interview_id) {
+            return Ok(Some(rx));
+        }
+        let Some((message_id, text)) = self.inner.db.pending_reply(interview_id).await? else {
+            return Ok(None);
+        };
+        let (tx, rx) = watch::channel(ReplyProgress {
+            text,
+            state: ReplyState::Writing,
+        });
+        tokio::spawn(follow_stored(self.inner.db.clone(), message_id, tx));
+        Ok(Some(rx))
     }
 
     /// Decides and starts a turn; the reply is written in the background (follow it with
@@ -460,22 +481,13 @@ impl Inner {
     ) {
         let asked = Instant::now();
         let mut usage = Usage::default();
-        // The turn's lease, renewed until it is stored or rolled back, so no node's sweep
-        // takes it while it is being written (a model's report can take minutes).
-        let renewer = tokio::spawn({
-            let (db, pending, node) = (self.db.clone(), pending.clone(), self.node.clone());
-            async move {
-                loop {
-                    tokio::time::sleep(store::TURN_LEASE_RENEWAL).await;
-                    match db.renew_turn_lease(&pending, &node).await {
-                        Ok(true) => {}
-                        Ok(false) => break,
-                        Err(e) => tracing::warn!(error = %e, "could not renew a turn's lease"),
-                    }
-                }
-            }
-        });
-        let _stop_renewing = AbortOnDrop(renewer);
+        let keeper = tokio::spawn(keep_turn(
+            self.db.clone(),
+            pending.clone(),
+            self.node.clone(),
+            tx.subscribe(),
+        ));
+        let _stop_keeping = AbortOnDrop(keeper);
         let written = self.write_reply(&d.brief, used, &tx, &mut usage).await;
         match &written {
             Ok(_) => self.stats.reply.observe(asked.elapsed()),
@@ -523,7 +535,83 @@ impl Inner {
     }
 }
 
-/// Stops a task when dropped: however a turn ends, its lease stops being renewed.
+/// How often the text of a reply being written is saved for followers on other nodes, and
+/// how often they read it.
+pub const PARTIAL_REPLY_EVERY: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Until the turn is stored or rolled back (then it is stopped): saves the reply's text so far
+/// when it grew, for followers on other nodes, and renews the turn's lease, so no node's sweep
+/// takes it while it is being written (a model's report can take minutes).
+async fn keep_turn(
+    db: Db,
+    pending: PendingTurn,
+    node: String,
+    mut progress: watch::Receiver<ReplyProgress>,
+) {
+    let (mut saved, mut renewed) = (0usize, Instant::now());
+    loop {
+        tokio::time::sleep(PARTIAL_REPLY_EVERY).await;
+        let grown = {
+            let p = progress.borrow_and_update();
+            (p.text.len() != saved).then(|| p.text.clone())
+        };
+        if let Some(text) = grown {
+            let len = text.len();
+            match db.save_partial_reply(&pending.reply_message_id, text).await {
+                Ok(true) => saved = len,
+                Ok(false) => return,
+                Err(e) => tracing::warn!(error = %e, "could not save a reply's text so far"),
+            }
+        }
+        if renewed.elapsed() >= store::TURN_LEASE_RENEWAL {
+            renewed = Instant::now();
+            match db.renew_turn_lease(&pending, &node).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => tracing::warn!(error = %e, "could not renew a turn's lease"),
+            }
+        }
+    }
+}
+
+/// Follows, from the database, a reply another node is writing: its saved text as it grows,
+/// then stored or gone.
+async fn follow_stored(db: Db, reply_message_id: String, tx: watch::Sender<ReplyProgress>) {
+    let extend = |text: &str| {
+        tx.send_if_modified(|p| {
+            let longer = text.len() > p.text.len() && text.starts_with(p.text.as_str());
+            if longer {
+                p.text = text.to_owned();
+            }
+            longer
+        });
+    };
+    loop {
+        tokio::time::sleep(PARTIAL_REPLY_EVERY).await;
+        if tx.is_closed() {
+            return;
+        }
+        match db.stored_reply(&reply_message_id).await {
+            Ok(StoredReply::Writing(text)) => extend(&text),
+            Ok(StoredReply::Done(text)) => {
+                extend(&text);
+                tx.send_modify(|p| p.state = ReplyState::Done);
+                return;
+            }
+            Ok(StoredReply::Gone) => {
+                tx.send_modify(|p| {
+                    p.state = ReplyState::Failed(
+                        "The reply could not be written. Please try again.".into(),
+                    )
+                });
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "could not read a reply another node writes"),
+        }
+    }
+}
+
+/// Stops a task when dropped: however a turn ends, it stops being kept.
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {

@@ -1515,6 +1515,45 @@ fn a_turn_is_removed_when_its_lease_runs_out_or_its_own_node_restarts_not_before
     assert_eq!(expire_turns(&mut db.conn, None).unwrap(), 1);
 }
 
+#[test]
+fn a_reply_being_written_is_readable_by_followers_elsewhere_until_stored_or_gone() {
+    let mut db = test_db();
+    let ada = user(&db.conn, "ada");
+    let id = interview(&mut db.conn, &ada, "Followed", "Technical", &["Python"]);
+    assert_eq!(pending_reply(&db.conn, &id).unwrap(), None);
+    let pending = insert_pending_turn(&db.conn, &id, &ada, None, None, "node-a").unwrap();
+    let reply = pending.reply_message_id.as_str();
+    assert!(save_partial_reply(&db.conn, reply, "Hello and").unwrap());
+    assert_eq!(
+        pending_reply(&db.conn, &id).unwrap(),
+        Some((reply.to_owned(), "Hello and".to_owned()))
+    );
+    assert_eq!(
+        stored_reply(&db.conn, reply).unwrap(),
+        StoredReply::Writing("Hello and".into())
+    );
+    db.conn
+        .execute(
+            "UPDATE Messages SET processing_status = 'completed', content = 'Hello and welcome.'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        stored_reply(&db.conn, reply).unwrap(),
+        StoredReply::Done("Hello and welcome.".into())
+    );
+    assert!(
+        !save_partial_reply(&db.conn, reply, "late").unwrap(),
+        "a stored reply stays"
+    );
+    let pending = insert_pending_turn(&db.conn, &id, &ada, None, None, "node-a").unwrap();
+    abort_turn(&mut db.conn, &pending).unwrap();
+    assert_eq!(
+        stored_reply(&db.conn, &pending.reply_message_id).unwrap(),
+        StoredReply::Gone
+    );
+}
+
 // ---------------------------------------------------------------- users
 
 #[test]

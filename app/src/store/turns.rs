@@ -10,7 +10,7 @@ use crate::model::{
     Difficulty, Interview, InterviewId, InterviewStatus, KeyPointResult, Message, QuestionId,
     QuestionOutcome, QuestionReport, Report, Role, Rubric, Skill, SkillId, SkillReport,
 };
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
 /// One asked question with what happened to it so far.
@@ -614,6 +614,53 @@ pub fn renew_turn_lease(conn: &Connection, pending: &PendingTurn, node: &str) ->
             lease_length()
         ])?;
     Ok(renewed > 0)
+}
+
+/// Saves the text of a reply being written so far, for followers on other nodes; `false` when
+/// the turn is no longer pending.
+pub fn save_partial_reply(conn: &Connection, reply_message_id: &str, text: &str) -> Result<bool> {
+    let saved = conn
+        .prepare_cached(
+            "UPDATE Messages SET content = ?2
+             WHERE message_id = ?1 AND processing_status = 'pending'",
+        )?
+        .execute(params![reply_message_id, text])?;
+    Ok(saved > 0)
+}
+
+/// A reply as a follower on any node sees it in the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoredReply {
+    /// Being written; the text saved so far.
+    Writing(String),
+    /// Stored whole.
+    Done(String),
+    /// Gone: the turn was rolled back (or its lease ran out).
+    Gone,
+}
+
+/// The pending reply of an interview, if one is being written: its message id and text so far.
+pub fn pending_reply(conn: &Connection, interview_id: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT message_id, content FROM Messages
+             WHERE interview_id = ?1 AND role = 'interviewer' AND processing_status = 'pending'",
+        )?
+        .query_row([interview_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Where the reply `reply_message_id` is now.
+pub fn stored_reply(conn: &Connection, reply_message_id: &str) -> Result<StoredReply> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT processing_status, content FROM Messages WHERE message_id = ?1")?
+        .query_row([reply_message_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match row {
+        Some((status, text)) if status == "pending" => StoredReply::Writing(text),
+        Some((status, text)) if status == "completed" => StoredReply::Done(text),
+        _ => StoredReply::Gone,
+    })
 }
 
 /// Removes pending turns nobody is writing any more, leaving their interviews as before those

@@ -284,6 +284,23 @@ impl Db {
         self.write(move |c| expire_turns(c, own.as_deref())).await
     }
 
+    /// Saves a reply's text so far for followers on other nodes; `false` once it is not pending.
+    pub async fn save_partial_reply(&self, reply_message_id: &str, text: String) -> Result<bool> {
+        let id = reply_message_id.to_owned();
+        self.write(move |c| save_partial_reply(c, &id, &text)).await
+    }
+
+    /// The reply being written for an interview, by any node: its message id and text so far.
+    pub async fn pending_reply(&self, interview_id: &str) -> Result<Option<(String, String)>> {
+        let id = interview_id.to_owned();
+        self.read(move |c| pending_reply(c, &id)).await
+    }
+
+    pub async fn stored_reply(&self, reply_message_id: &str) -> Result<StoredReply> {
+        let id = reply_message_id.to_owned();
+        self.read(move |c| stored_reply(c, &id)).await
+    }
+
     /// Extends the lease of a turn `node` is writing; `false` when it is gone.
     pub async fn renew_turn_lease(&self, pending: &PendingTurn, node: &str) -> Result<bool> {
         let (pending, node) = (pending.clone(), node.to_owned());

@@ -590,3 +590,57 @@ async fn another_node_starting_on_the_same_database_leaves_a_reply_being_written
     assert_eq!(l.interview.status, InterviewStatus::InProgress);
     b.stop().await;
 }
+
+#[tokio::test]
+async fn a_reply_written_on_one_node_is_followed_from_another() {
+    let (a, mock) = with_model().await;
+    let b = start_on(
+        &a.database,
+        AppOptions {
+            node_id: "node-b".into(),
+            ..default_options()
+        },
+    )
+    .await;
+    let c = browser();
+    register(&a, &c, "ada", PASSWORD).await;
+    let i = new_interview(&a, &c, "Loop", 1, &[1, 2], 3).await;
+    mock.push(Script::Stream {
+        pieces: words(GREETING),
+        gap: Duration::from_millis(60),
+    });
+    let (status, body) = turn(&a, &c, &i.id, "start", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+
+    // The session is in the shared database, so the same cookie is signed in on B.
+    let events = reply_events(&b, &c, &i.id).await;
+    assert_eq!(events.first().unwrap().0, "snapshot", "{events:?}");
+    assert_eq!(events.last().unwrap().0, "done", "{events:?}");
+    assert!(
+        events.iter().filter(|(n, _)| n == "token").count() >= 2,
+        "followed piece by piece: {events:?}"
+    );
+    let followed: String = events
+        .iter()
+        .filter(|(n, _)| n == "snapshot" || n == "token")
+        .map(|(_, d)| d.as_str())
+        .collect();
+    let l = wait_idle(&b, &c, &i.id).await;
+    assert_eq!(
+        followed, l.messages[0].content,
+        "what B showed is what A stored"
+    );
+
+    // Two tabs on different nodes still cannot start two replies: the pending turn is the lock.
+    mock.push(Script::Stream {
+        pieces: words("Thank you. Next one."),
+        gap: Duration::from_millis(200),
+    });
+    let (status, body) = turn(&a, &c, &i.id, "skip", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = turn(&b, &c, &i.id, "skip", None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    wait_idle(&a, &c, &i.id).await;
+    b.stop().await;
+}
