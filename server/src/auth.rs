@@ -174,7 +174,7 @@ pub(crate) async fn under_slowdown<T>(
         .and_then(|Extension(ClientAddr(a))| a)
         .map(|a| a.to_string())
         .unwrap_or_default();
-    if let Err(wait) = state.throttle.begin(&account, &address) {
+    if let Err(wait) = state.throttle.begin(&account, &address).await {
         tracing::warn!(account = %account, page, "password check throttled");
         return Err(back_to(
             page,
@@ -185,7 +185,7 @@ pub(crate) async fn under_slowdown<T>(
     }
     match check.await {
         Ok(value) => {
-            state.throttle.succeeded(&account, &address);
+            state.throttle.succeeded(&account, &address).await;
             Ok(value)
         }
         Err(e) => {

@@ -194,7 +194,7 @@ pub async fn app_with(
     let state = AppState {
         leptos_options,
         db: db.clone(),
-        throttle: Arc::new(Throttle::new(options.throttle)),
+        throttle: Arc::new(Throttle::new(options.throttle, db.clone())),
         live: live.clone(),
         limits: Arc::new(limits::RateLimits::new(options.rates)),
         trust_proxy: options.trust_proxy,
@@ -202,11 +202,15 @@ pub async fn app_with(
         metrics_token: options.metrics_token.map(Arc::from),
     };
     tokio::spawn({
-        let limits = state.limits.clone();
+        let (limits, db) = (state.limits.clone(), state.db.clone());
+        let forget_after = options.throttle.forget_after;
         async move {
             loop {
                 tokio::time::sleep(std::time::Duration::from_secs(60)).await;
                 limits.tidy();
+                if let Err(e) = db.forget_old_failures(forget_after).await {
+                    tracing::warn!(error = %e, "could not forget old sign-in failures");
+                }
             }
         }
     });

@@ -1,14 +1,14 @@
 //! Slows down repeated failed sign-ins, per account and per client address.
 //!
 //! Written here rather than taken from a rate-limit crate: those limit request rates, while
-//! this counts only failures and forgives them on success. The first few failures are free;
+//! this counts only failures and forgives them on success. The counts live in the database
+//! (`store::signin`), shared by every app server on it. The first few failures are free;
 //! after that each attempt must wait twice as long as the last, up to a short maximum, so an
 //! attacker gets a handful of guesses a minute while the real user is never locked out for
 //! more than `max_delay`.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use app::store::{Db, FailureCount};
+use std::time::Duration;
 
 #[derive(Clone, Copy, Debug)]
 pub struct ThrottlePolicy {
@@ -30,52 +30,18 @@ impl Default for ThrottlePolicy {
     }
 }
 
-struct Entry {
-    failures: u32,
-    last: Instant,
-}
-
-/// Bounds memory under a flood of distinct usernames or addresses.
-const MAX_ENTRIES: usize = 50_000;
-
-pub struct Throttle {
-    policy: ThrottlePolicy,
-    entries: Mutex<HashMap<String, Entry>>,
-}
-
-impl Throttle {
-    pub fn new(policy: ThrottlePolicy) -> Self {
-        Throttle {
-            policy,
-            entries: Mutex::new(HashMap::new()),
-        }
-    }
-
+impl ThrottlePolicy {
     fn delay_after(&self, failures: u32) -> Duration {
-        if failures < self.policy.free_failures {
+        if failures < self.free_failures {
             return Duration::ZERO;
         }
-        let doublings = (failures - self.policy.free_failures).min(20);
-        self.policy
-            .base_delay
+        let doublings = (failures - self.free_failures).min(20);
+        self.base_delay
             .saturating_mul(1 << doublings)
-            .min(self.policy.max_delay)
+            .min(self.max_delay)
     }
 
-    /// How long the caller must still wait before an attempt for any of `keys`, if at all.
-    fn wait(&self, entries: &HashMap<String, Entry>, keys: &[&str]) -> Option<Duration> {
-        keys.iter()
-            .filter_map(|k| entries.get(*k))
-            .filter(|e| e.last.elapsed() < self.policy.forget_after)
-            .filter_map(|e| self.delay_after(e.failures).checked_sub(e.last.elapsed()))
-            .filter(|d| !d.is_zero())
-            .max()
-    }
-
-    /// Starts a sign-in for `account` from `address`: either the wait still owed, or the go
-    /// ahead — in which case the attempt is already counted as a failure, so that guesses sent
-    /// together after a wait get one check between them, not one each. A right password takes
-    /// it back with [`Throttle::succeeded`].
+    /// How long an attempt for `keys` must still wait, given their counts, if at all.
     ///
     /// Three counts: the address (guesses at any account), the account from this address, and
     /// the account from everywhere. The account-wide count only slows addresses that have
@@ -83,55 +49,78 @@ impl Throttle {
     /// that has not failed, the owner's password is always checked. A guesser spread over many
     /// addresses gets `free_failures` tries from each before each is slowed, and the
     /// account-wide count then slows each of them further.
-    pub fn begin(&self, account: &str, address: &str) -> Result<(), Duration> {
-        let keys = Keys::new(account, address);
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let failed_here = entries
-            .get(&keys.account_here)
-            .is_some_and(|e| e.failures > 0 && e.last.elapsed() < self.policy.forget_after);
+    fn decide(&self, keys: &Keys, counts: &[FailureCount]) -> Result<(), Duration> {
+        let recent = |key: &str| {
+            counts
+                .iter()
+                .find(|c| c.key == key && c.since_last < self.forget_after)
+        };
+        let failed_here = recent(&keys.account_here).is_some_and(|c| c.failures > 0);
         let mut applies = vec![keys.address.as_str(), keys.account_here.as_str()];
         if failed_here {
             applies.push(keys.account.as_str());
         }
-        if let Some(wait) = self.wait(&entries, &applies) {
-            return Err(wait);
+        match applies
+            .into_iter()
+            .filter_map(recent)
+            .filter_map(|c| self.delay_after(c.failures).checked_sub(c.since_last))
+            .filter(|d| !d.is_zero())
+            .max()
+        {
+            Some(wait) => Err(wait),
+            None => Ok(()),
         }
-        self.make_room(&mut entries);
-        let now = Instant::now();
-        for key in keys.all() {
-            let entry = entries.entry(key.to_owned()).or_insert(Entry {
-                failures: 0,
-                last: now,
-            });
-            if entry.last.elapsed() >= self.policy.forget_after {
-                entry.failures = 0;
+    }
+}
+
+/// The slowdown, its counts kept in the shared database (`store::signin`), so every app
+/// server on it slows the same guesser and a burst spread over servers still gets one check.
+pub struct Throttle {
+    policy: ThrottlePolicy,
+    db: Db,
+}
+
+impl Throttle {
+    pub fn new(policy: ThrottlePolicy, db: Db) -> Self {
+        Throttle { policy, db }
+    }
+
+    /// Starts a sign-in for `account` from `address`: either the wait still owed, or the go
+    /// ahead — in which case the attempt is already counted as a failure (in the same write
+    /// as the check), so that guesses sent together after a wait get one check between them,
+    /// not one each. A right password takes it back with [`Throttle::succeeded`]. If the
+    /// counts cannot be read, the attempt goes ahead: the password check needs the same
+    /// database and fails on its own.
+    pub async fn begin(&self, account: &str, address: &str) -> Result<(), Duration> {
+        let keys = Keys::new(account, address);
+        let all = keys.all();
+        let policy = self.policy;
+        match self
+            .db
+            .signin_attempt(all.clone(), all, policy.forget_after, move |counts| {
+                policy.decide(&keys, counts)
+            })
+            .await
+        {
+            Ok(verdict) => verdict,
+            Err(e) => {
+                tracing::error!(error = %e, "the sign-in slowdown could not read its counts");
+                Ok(())
             }
-            entry.failures += 1;
-            entry.last = now;
         }
-        Ok(())
     }
 
     /// The password was right: the account's counts are cleared, and the address's count
     /// loses the attempt `begin` put on it (not more: one right password must not reset the
     /// count for guesses at other accounts).
-    pub fn succeeded(&self, account: &str, address: &str) {
+    pub async fn succeeded(&self, account: &str, address: &str) {
         let keys = Keys::new(account, address);
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.remove(&keys.account);
-        entries.remove(&keys.account_here);
-        if let Some(e) = entries.get_mut(&keys.address) {
-            e.failures = e.failures.saturating_sub(1);
-        }
-    }
-
-    fn make_room(&self, entries: &mut HashMap<String, Entry>) {
-        if entries.len() + 3 >= MAX_ENTRIES {
-            let forget = self.policy.forget_after;
-            entries.retain(|_, e| e.last.elapsed() < forget);
-            if entries.len() + 3 >= MAX_ENTRIES {
-                entries.clear();
-            }
+        if let Err(e) = self
+            .db
+            .signin_succeeded(vec![keys.account, keys.account_here], vec![keys.address])
+            .await
+        {
+            tracing::error!(error = %e, "the sign-in slowdown could not forgive a right password");
         }
     }
 }
@@ -151,8 +140,12 @@ impl Keys {
         }
     }
 
-    fn all(&self) -> [&str; 3] {
-        [&self.address, &self.account_here, &self.account]
+    fn all(&self) -> Vec<String> {
+        vec![
+            self.address.clone(),
+            self.account_here.clone(),
+            self.account.clone(),
+        ]
     }
 }
 
@@ -169,71 +162,109 @@ mod tests {
         }
     }
 
-    #[test]
-    fn free_failures_then_doubling_delays_up_to_the_maximum() {
-        let t = Throttle::new(policy());
-        assert_eq!(t.delay_after(2), Duration::ZERO);
-        assert_eq!(t.delay_after(3), Duration::from_millis(200));
-        assert_eq!(t.delay_after(4), Duration::from_millis(400));
-        assert_eq!(t.delay_after(5), Duration::from_millis(800));
-        assert_eq!(t.delay_after(50), Duration::from_millis(800));
+    /// A throttle over a fresh database file (kept while the directory lives).
+    fn throttle() -> (Throttle, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
+        (Throttle::new(policy(), db), dir)
+    }
+
+    async fn failures(t: &Throttle, key: &str) -> Option<u32> {
+        let counts = t.db.failure_counts(vec![key.to_owned()]).await.unwrap();
+        counts.first().map(|c| c.failures)
     }
 
     #[test]
-    fn waits_apply_per_address_and_per_account_and_success_clears_the_account() {
-        let t = Throttle::new(policy());
+    fn free_failures_then_doubling_delays_up_to_the_maximum() {
+        let p = policy();
+        assert_eq!(p.delay_after(2), Duration::ZERO);
+        assert_eq!(p.delay_after(3), Duration::from_millis(200));
+        assert_eq!(p.delay_after(4), Duration::from_millis(400));
+        assert_eq!(p.delay_after(5), Duration::from_millis(800));
+        assert_eq!(p.delay_after(50), Duration::from_millis(800));
+    }
+
+    #[tokio::test]
+    async fn waits_apply_per_address_and_per_account_and_success_clears_the_account() {
+        let (t, _dir) = throttle();
         for _ in 0..3 {
-            assert_eq!(t.begin("ada", "10.0.0.1"), Ok(()));
+            assert_eq!(t.begin("ada", "10.0.0.1").await, Ok(()));
         }
         let wait = t
             .begin("ada", "10.0.0.1")
+            .await
             .expect_err("slowed after 3 failures");
         assert!(wait <= Duration::from_millis(200));
         // Another account from the same address waits too.
-        assert!(t.begin("bob", "10.0.0.1").is_err());
-        std::thread::sleep(Duration::from_millis(220));
+        assert!(t.begin("bob", "10.0.0.1").await.is_err());
+        tokio::time::sleep(Duration::from_millis(220)).await;
         assert_eq!(
-            t.begin("ada", "10.0.0.1"),
+            t.begin("ada", "10.0.0.1").await,
             Ok(()),
             "the wait is short, not a lock-out"
         );
-        t.succeeded("ada", "10.0.0.1");
-        let entries = t.entries.lock().unwrap();
-        assert!(!entries.contains_key("user:ada") && !entries.contains_key("user:ada@10.0.0.1"));
+        t.succeeded("ada", "10.0.0.1").await;
+        assert_eq!(failures(&t, "user:ada").await, None);
+        assert_eq!(failures(&t, "user:ada@10.0.0.1").await, None);
         assert_eq!(
-            entries["ip:10.0.0.1"].failures, 3,
+            failures(&t, "ip:10.0.0.1").await,
+            Some(3),
             "the address keeps its earlier count"
         );
     }
 
-    #[test]
-    fn a_burst_after_the_wait_gets_one_check() {
-        let t = Throttle::new(policy());
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_burst_after_the_wait_gets_one_check() {
+        let (t, _dir) = throttle();
         for _ in 0..3 {
-            t.begin("ada", "10.0.0.1").unwrap();
+            t.begin("ada", "10.0.0.1").await.unwrap();
         }
-        std::thread::sleep(Duration::from_millis(220));
-        let allowed = (0..16)
-            .filter(|_| t.begin("ada", "10.0.0.1").is_ok())
-            .count();
+        tokio::time::sleep(Duration::from_millis(220)).await;
+        let t = std::sync::Arc::new(t);
+        let burst: Vec<_> = (0..16)
+            .map(|_| {
+                let t = t.clone();
+                tokio::spawn(async move { t.begin("ada", "10.0.0.1").await.is_ok() })
+            })
+            .collect();
+        let mut allowed = 0;
+        for b in burst {
+            allowed += usize::from(b.await.unwrap());
+        }
         assert_eq!(allowed, 1);
     }
 
-    #[test]
-    fn guesses_from_elsewhere_never_lock_the_owner_out() {
-        let t = Throttle::new(policy());
+    #[tokio::test]
+    async fn guesses_from_elsewhere_never_lock_the_owner_out() {
+        let (t, _dir) = throttle();
         // An attacker fails many times on ada's account from several addresses.
         for n in 0..12 {
-            let _ = t.begin("ada", &format!("10.6.6.{}", n % 4));
+            let _ = t.begin("ada", &format!("10.6.6.{}", n % 4)).await;
         }
         assert!(
-            t.begin("ada", "10.6.6.1").is_err(),
+            t.begin("ada", "10.6.6.1").await.is_err(),
             "the attacker is slowed"
         );
         // The owner, from an address that has not failed, is checked at once, every time.
         for _ in 0..5 {
-            assert_eq!(t.begin("ada", "192.0.2.7"), Ok(()));
-            t.succeeded("ada", "192.0.2.7");
+            assert_eq!(t.begin("ada", "192.0.2.7").await, Ok(()));
+            t.succeeded("ada", "192.0.2.7").await;
         }
+    }
+
+    #[tokio::test]
+    async fn two_servers_on_one_database_slow_the_same_guesser() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.sqlite3");
+        let a = Throttle::new(policy(), Db::open(&path).unwrap());
+        let b = Throttle::new(policy(), Db::open(&path).unwrap());
+        for server in [&a, &b, &a] {
+            assert_eq!(server.begin("ada", "10.0.0.1").await, Ok(()));
+        }
+        assert!(a.begin("ada", "10.0.0.1").await.is_err());
+        assert!(
+            b.begin("ada", "10.0.0.1").await.is_err(),
+            "the other server knows the count"
+        );
     }
 }

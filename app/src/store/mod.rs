@@ -13,6 +13,7 @@ mod messages;
 pub mod pg;
 mod progress;
 mod sessions;
+mod signin;
 mod turns;
 mod units;
 mod users;
@@ -24,6 +25,7 @@ pub use progress::*;
 /// The connection type store functions take, for callers that pass closures to [`Db`].
 pub use rusqlite::Connection;
 pub use sessions::*;
+pub use signin::*;
 pub use turns::*;
 pub use units::{Checked, Tx};
 pub use users::*;

@@ -1554,6 +1554,45 @@ fn a_reply_being_written_is_readable_by_followers_elsewhere_until_stored_or_gone
     );
 }
 
+// ---------------------------------------------------------------- the sign-in slowdown
+
+#[test]
+fn failure_counts_grow_restart_after_the_memory_and_are_forgiven_and_forgotten() {
+    let db = test_db();
+    let forget = std::time::Duration::from_secs(900);
+    let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let of = |key: &str| {
+        failure_counts(&db.conn, &keys(&[key]))
+            .unwrap()
+            .first()
+            .map(|c| c.failures)
+    };
+    add_failures(&db.conn, &keys(&["ip:a", "user:ada"]), forget).unwrap();
+    add_failures(&db.conn, &keys(&["ip:a", "user:ada"]), forget).unwrap();
+    assert_eq!(
+        (of("ip:a"), of("user:ada"), of("user:bob")),
+        (Some(2), Some(2), None)
+    );
+    let age = |c: &Connection| {
+        c.execute(
+            "UPDATE Signin_Failures SET last_failure =
+                 strftime('%Y-%m-%d %H:%M:%f', 'now', '-901 seconds') WHERE key = 'ip:a'",
+            [],
+        )
+        .unwrap();
+    };
+    age(&db.conn);
+    let counted = failure_counts(&db.conn, &keys(&["ip:a"])).unwrap();
+    assert!(counted[0].since_last >= forget, "{counted:?}");
+    add_failures(&db.conn, &keys(&["ip:a"]), forget).unwrap();
+    assert_eq!(of("ip:a"), Some(1), "an old count starts again");
+    forgive_failures(&db.conn, &keys(&["user:ada"]), &keys(&["ip:a"])).unwrap();
+    assert_eq!((of("ip:a"), of("user:ada")), (Some(0), None));
+    age(&db.conn);
+    assert_eq!(forget_old_failures(&db.conn, forget).unwrap(), 1);
+    assert_eq!(of("ip:a"), None);
+}
+
 // ---------------------------------------------------------------- users
 
 #[test]

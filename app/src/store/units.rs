@@ -111,6 +111,15 @@ impl Db {
         .await
     }
 
+    /// [`Db::transaction`] for the store's own functions, on the connection itself.
+    async fn transaction_on<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.transaction(move |tx| f(tx.0)).await
+    }
+
     // ------------------------------------------------------------------ the catalogue
 
     pub async fn interview_types(&self) -> Result<Vec<InterviewType>> {
@@ -375,6 +384,48 @@ impl Db {
     pub async fn export_user(&self, user_id: &UserId) -> Result<AccountExport> {
         let id = user_id.clone();
         self.read(move |c| export_user(c, &id)).await
+    }
+
+    // ------------------------------------------------------------------ the sign-in slowdown
+
+    /// One sign-in attempt, as one write: `decide` sees the counts of `keys` and either allows
+    /// the attempt — which is then counted as a failure on `count` at once, so attempts sent
+    /// together get one check between them on every node — or says how long to wait.
+    pub async fn signin_attempt(
+        &self,
+        keys: Vec<String>,
+        count: Vec<String>,
+        forget_after: std::time::Duration,
+        decide: impl FnOnce(&[FailureCount]) -> std::result::Result<(), std::time::Duration>
+        + Send
+        + 'static,
+    ) -> Result<std::result::Result<(), std::time::Duration>> {
+        self.transaction_on(move |c| {
+            let counts = failure_counts(c, &keys)?;
+            let verdict = decide(&counts);
+            if verdict.is_ok() {
+                add_failures(c, &count, forget_after)?;
+            }
+            Ok(verdict)
+        })
+        .await
+    }
+
+    /// The counts of `keys` that have any.
+    pub async fn failure_counts(&self, keys: Vec<String>) -> Result<Vec<FailureCount>> {
+        self.read(move |c| failure_counts(c, &keys)).await
+    }
+
+    /// A right password: `clear` keys go, and each of `take_one` loses one failure.
+    pub async fn signin_succeeded(&self, clear: Vec<String>, take_one: Vec<String>) -> Result<()> {
+        self.transaction_on(move |c| forgive_failures(c, &clear, &take_one))
+            .await
+    }
+
+    /// Forgets counts older than `forget_after`; how many.
+    pub async fn forget_old_failures(&self, forget_after: std::time::Duration) -> Result<usize> {
+        self.write(move |c| forget_old_failures(c, forget_after))
+            .await
     }
 
     // ------------------------------------------------------------------ sessions
