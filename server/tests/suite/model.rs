@@ -556,30 +556,41 @@ async fn a_model_adds_skills_from_a_job_ad_but_only_from_the_catalogue() {
 
 // ---------------------------------------------------------------- two app servers, one database
 
-#[tokio::test]
-async fn another_node_starting_on_the_same_database_leaves_a_reply_being_written_alone() {
+/// Node A with the mock model, a signed-in browser, and an interview whose greeting A is
+/// writing, `gap` between its pieces.
+async fn greeting_being_written(
+    gap: Duration,
+) -> (TestServer, MockLlm, reqwest::Client, app::model::Interview) {
     let (a, mock) = with_model().await;
     let c = browser();
     register(&a, &c, "ada", PASSWORD).await;
     let i = new_interview(&a, &c, "Loop", 1, &[1, 2], 3).await;
-    // A greeting that takes about two seconds to write.
     mock.push(Script::Stream {
         pieces: words(GREETING),
-        gap: Duration::from_millis(80),
+        gap,
     });
     let (status, body) = turn(&a, &c, &i.id, "start", None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    (a, mock, c, i)
+}
+
+/// Node B: another server on A's database file.
+async fn node_b(a: &TestServer) -> TestServer {
+    let options = AppOptions {
+        node_id: "node-b".into(),
+        ..default_options()
+    };
+    start_on(&a.database, options).await
+}
+
+#[tokio::test]
+async fn another_node_starting_on_the_same_database_leaves_a_reply_being_written_alone() {
+    // A greeting that takes about two seconds to write.
+    let (a, _mock, c, i) = greeting_being_written(Duration::from_millis(80)).await;
     assert!(live(&a, &c, &i.id).await.replying);
 
     // Node B starts on the same file mid-reply: its start-up removes only its own turns.
-    let b = start_on(
-        &a.database,
-        AppOptions {
-            node_id: "node-b".into(),
-            ..default_options()
-        },
-    )
-    .await;
+    let b = node_b(&a).await;
     assert!(
         live(&a, &c, &i.id).await.replying,
         "A's turn is still there"
@@ -593,24 +604,8 @@ async fn another_node_starting_on_the_same_database_leaves_a_reply_being_written
 
 #[tokio::test]
 async fn a_reply_written_on_one_node_is_followed_from_another() {
-    let (a, mock) = with_model().await;
-    let b = start_on(
-        &a.database,
-        AppOptions {
-            node_id: "node-b".into(),
-            ..default_options()
-        },
-    )
-    .await;
-    let c = browser();
-    register(&a, &c, "ada", PASSWORD).await;
-    let i = new_interview(&a, &c, "Loop", 1, &[1, 2], 3).await;
-    mock.push(Script::Stream {
-        pieces: words(GREETING),
-        gap: Duration::from_millis(60),
-    });
-    let (status, body) = turn(&a, &c, &i.id, "start", None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let (a, mock, c, i) = greeting_being_written(Duration::from_millis(60)).await;
+    let b = node_b(&a).await;
     tokio::time::sleep(Duration::from_millis(700)).await;
 
     // The session is in the shared database, so the same cookie is signed in on B.
