@@ -409,10 +409,25 @@ async fn server_fn_status(request: Request, next: Next) -> Response {
 }
 
 /// Ready when the database answers a query.
-async fn health(State(db): State<Db>) -> (StatusCode, &'static str) {
-    match db.interview_types().await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+/// Ready when the database answers a query: 200 with the store, its schema version and this
+/// server's node name as JSON, 503 when the database does not answer.
+async fn health(State(state): State<AppState>) -> Response {
+    match state.db.health().await {
+        Ok(store) => axum::Json(serde_json::json!({
+            "status": "ok",
+            "store": store.store,
+            "schema": store.schema,
+            "node": state.live.node(),
+        }))
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable", "store": "sqlite"})),
+            )
+                .into_response()
+        }
     }
 }
 

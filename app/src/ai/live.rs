@@ -152,6 +152,11 @@ impl Live {
         self.inner.provider.info()
     }
 
+    /// This app server's name among those sharing the database.
+    pub fn node(&self) -> &str {
+        &self.inner.node
+    }
+
     /// How many replies are being written now (finished ones that linger for late followers
     /// are not counted).
     pub fn replies_writing(&self) -> usize {

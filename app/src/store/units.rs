@@ -89,6 +89,13 @@ impl<'a> Tx<'a> {
     }
 }
 
+/// What `/healthz` says of the store.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StoreHealth {
+    pub store: &'static str,
+    pub schema: i64,
+}
+
 /// The answer to a change checked against the catalogue: saved, or the problems found
 /// (nothing is stored then).
 pub type Checked<T> = std::result::Result<T, Vec<String>>;
@@ -118,6 +125,19 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         self.transaction(move |tx| f(tx.0)).await
+    }
+
+    /// The store as `/healthz` reports it: which engine, and its schema's version (the number
+    /// of migrations applied). Reading it is the health check's query.
+    pub async fn health(&self) -> Result<StoreHealth> {
+        self.read(|c| {
+            let schema: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            Ok(StoreHealth {
+                store: "sqlite",
+                schema,
+            })
+        })
+        .await
     }
 
     // ------------------------------------------------------------------ the catalogue

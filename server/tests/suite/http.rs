@@ -15,7 +15,12 @@ async fn health_check_answers_when_the_database_does() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert_eq!(resp.text().await.unwrap(), "ok");
+    let v: serde_json::Value = resp.json().await.unwrap();
+    let migrations = app::store::migration_files().len();
+    assert_eq!(
+        v,
+        serde_json::json!({"status": "ok", "store": "sqlite", "schema": migrations, "node": "test-node"})
+    );
 }
 
 #[tokio::test]
