@@ -93,11 +93,10 @@ impl Throttle {
     /// database and fails on its own.
     pub async fn begin(&self, account: &str, address: &str) -> Result<(), Duration> {
         let keys = Keys::new(account, address);
-        let all = keys.all();
         let policy = self.policy;
         match self
             .db
-            .signin_attempt(all.clone(), all, policy.forget_after, move |counts| {
+            .signin_attempt(keys.all(), policy.forget_after, move |counts| {
                 policy.decide(&keys, counts)
             })
             .await

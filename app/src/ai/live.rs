@@ -127,10 +127,6 @@ pub struct ModelStats {
 }
 
 impl Live {
-    pub fn new(db: Db, provider: Provider) -> Live {
-        Live::with_limits(db, provider, ModelLimits::default(), "local".into())
-    }
-
     /// `node` names this app server among those sharing the database (`--node-id`).
     pub fn with_limits(db: Db, provider: Provider, limits: ModelLimits, node: String) -> Live {
         Live {

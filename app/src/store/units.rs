@@ -409,12 +409,11 @@ impl Db {
     // ------------------------------------------------------------------ the sign-in slowdown
 
     /// One sign-in attempt, as one write: `decide` sees the counts of `keys` and either allows
-    /// the attempt — which is then counted as a failure on `count` at once, so attempts sent
+    /// the attempt — which is then counted as a failure on each key at once, so attempts sent
     /// together get one check between them on every node — or says how long to wait.
     pub async fn signin_attempt(
         &self,
         keys: Vec<String>,
-        count: Vec<String>,
         forget_after: std::time::Duration,
         decide: impl FnOnce(&[FailureCount]) -> std::result::Result<(), std::time::Duration>
         + Send
@@ -424,7 +423,7 @@ impl Db {
             let counts = failure_counts(c, &keys)?;
             let verdict = decide(&counts);
             if verdict.is_ok() {
-                add_failures(c, &count, forget_after)?;
+                add_failures(c, &keys, forget_after)?;
             }
             Ok(verdict)
         })
