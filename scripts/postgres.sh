@@ -10,6 +10,8 @@
 # machine or the network can reach it; inside, trust authentication for its one user.
 # `initdb` refuses to run as root, so as root the cluster belongs to the `postgres` system
 # user that Debian's package creates. PostgreSQL comes from `scripts/setup.sh --postgres`.
+# PP_POSTGRES_OPTIONS adds server settings at start (the tests turn fsync off: their clusters
+# are thrown away, and each test makes a database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +47,7 @@ case "$action" in
     fi
     if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
       as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
-        -o "-c listen_addresses='' -k $dir" start
+        -o "-c listen_addresses='' -k $dir ${PP_POSTGRES_OPTIONS:-}" start
     fi
     as_owner "$bin/psql" -h "$dir" -U "$owner" -d postgres -tAc \
       "SELECT 1 FROM pg_database WHERE datname = 'perfect_pitch'" | grep -q 1 ||

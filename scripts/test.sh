@@ -42,8 +42,16 @@ cargo test -p server
 if ! $fast || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   step "PostgreSQL store: clippy, and its schema against SQLite's on a throw-away cluster"
   cargo clippy -p app --features postgres --all-targets -- -D warnings
+  cargo clippy -p server --features postgres --all-targets -- -D warnings
   cargo test -p app --features postgres --lib store::pg
   cargo test -p app --features postgres --test postgres_schema
+
+  step "tests: server again, every test on PostgreSQL (a throw-away cluster, a database per server)"
+  pg_dir="$(mktemp -d /tmp/pp-test-postgres.XXXXXX)"
+  trap 'scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1; rm -rf "$pg_dir"' EXIT
+  PP_TEST_POSTGRES="$(PP_POSTGRES_OPTIONS="-c fsync=off -c full_page_writes=off" \
+    scripts/postgres.sh start "$pg_dir")" cargo test -p server --features postgres --test suite
+  scripts/postgres.sh stop "$pg_dir" >/dev/null
 fi
 
 if $fast; then

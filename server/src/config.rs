@@ -19,13 +19,26 @@ pub struct Config {
     #[arg(long, env = "PP_ADDR")]
     pub addr: Option<SocketAddr>,
 
-    /// SQLite database file; created, with its folder, when missing.
+    /// Where the data lives: a SQLite file (created, with its folder, when missing; `sqlite:`
+    /// before the path is allowed), or a PostgreSQL database as `postgres://user:pass@host/db`
+    /// (or `postgres://user@/db?host=/socket/dir`) for several app servers on one database; a
+    /// server built with `--features postgres` only.
     #[arg(
         long,
         env = "PP_DATABASE",
-        default_value = "data/perfect-pitch.sqlite3"
+        default_value = "data/perfect-pitch.sqlite3",
+        hide_env_values = true
     )]
-    pub database: PathBuf,
+    pub database: app::store::Location,
+
+    /// PostgreSQL only: connections each app server keeps in its pool.
+    #[arg(long, env = "PP_DATABASE_POOL_SIZE", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub database_pool_size: u32,
+
+    /// PostgreSQL only: seconds one statement may run before the database cancels it (the
+    /// request then answers 503).
+    #[arg(long, env = "PP_DATABASE_STATEMENT_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub database_statement_timeout: u64,
 
     /// Log filter in tracing's EnvFilter syntax, e.g. "info" or "server=debug,tower_http=debug".
     #[arg(long, env = "PP_LOG", default_value = "info")]
@@ -134,6 +147,14 @@ impl Config {
                 .unwrap_or_else(|| "localhost".into());
             format!("{host}:{}", addr.port())
         })
+    }
+
+    /// PostgreSQL's pool and timeout, as these flags set them.
+    pub fn pg_options(&self) -> app::store::PgOptions {
+        app::store::PgOptions {
+            pool_size: self.database_pool_size,
+            statement_timeout: std::time::Duration::from_secs(self.database_statement_timeout),
+        }
     }
 
     /// What the model may cost, as these flags set it.

@@ -21,7 +21,7 @@ pub mod throttle;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use app::ai::live::Live;
-use app::store::Db;
+use app::store::{Db, Location};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -71,6 +71,8 @@ pub struct AppOptions {
     /// This app server's name among those sharing the database (`--node-id`): start-up
     /// removes only this node's unfinished turns.
     pub node_id: String,
+    /// PostgreSQL's pool size and statement timeout (unused on SQLite).
+    pub pg: app::store::PgOptions,
 }
 
 /// Leptos settings: from the settings file when it exists (cargo-leptos's LEPTOS_* variables
@@ -139,11 +141,11 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The whole application on a database file: pages, server functions, account routes, health
+/// The whole application on a database (a SQLite file or a PostgreSQL URL): pages, server functions, account routes, health
 /// check and static files, behind sessions and security headers.
 pub async fn app(
     leptos_options: LeptosOptions,
-    database: &Path,
+    database: impl Into<Location>,
     options: AppOptions,
 ) -> Result<(Router, Db), String> {
     app_with(leptos_options, database, options, Router::new()).await
@@ -153,12 +155,14 @@ pub async fn app(
 /// one that panics).
 pub async fn app_with(
     leptos_options: LeptosOptions,
-    database: &Path,
+    database: impl Into<Location>,
     options: AppOptions,
     extra: Router<AppState>,
 ) -> Result<(Router, Db), String> {
-    let db = Db::open(database)
-        .map_err(|e| format!("cannot open database {}: {e:?}", database.display()))?;
+    let database = database.into();
+    let db = Db::connect(&database, options.pg)
+        .await
+        .map_err(|e| format!("cannot open database {database}: {e:?}"))?;
     // Replies this node was writing when it last stopped will never finish; those of other
     // nodes on the same database are theirs until their leases run out.
     let dropped = db
@@ -568,9 +572,10 @@ pub async fn run(config: Config) -> Result<(), String> {
         metrics_token: config.metrics_token.clone(),
         model_limits: config.model_limits(),
         node_id: config.node_id(addr),
+        pg: config.pg_options(),
     };
     let (router, db) = app(leptos_options, &config.database, options).await?;
-    tracing::info!(database = %config.database.display(), "store ready, migrations applied");
+    tracing::info!(database = %config.database, "store ready, migrations applied");
     if config.demo_account {
         app::auth::ensure_demo_account(&db, config::DEMO_USERNAME, config::DEMO_PASSWORD)
             .await

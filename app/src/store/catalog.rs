@@ -43,7 +43,7 @@ fn question_from_row(row: &Row<'_>) -> rusqlite::Result<Question> {
 
 /// The columns [`question_from_row`] reads, with the type tag checked against the statement's
 /// parameter `type_param` (e.g. `"?2"`; NULL tags nothing).
-fn question_columns(type_param: &str) -> String {
+pub(crate) fn question_columns(type_param: &str) -> String {
     format!(
         "q.question_id, q.skill_id, q.question_text, q.difficulty_level, q.theme,
          EXISTS(SELECT 1 FROM Question_Interview_Types qt

@@ -85,7 +85,7 @@ fn interview_from_row(row: &Row<'_>) -> rusqlite::Result<Interview> {
 }
 
 /// Drops repeated ids (keeping first occurrences) and checks the count.
-fn checked_skill_ids(skill_ids: &[SkillId]) -> Result<Vec<SkillId>> {
+pub(crate) fn checked_skill_ids(skill_ids: &[SkillId]) -> Result<Vec<SkillId>> {
     let mut unique = Vec::with_capacity(skill_ids.len());
     for id in skill_ids {
         if !unique.contains(id) {
@@ -197,6 +197,12 @@ fn ensure_type_settable(conn: &Connection, id: &str, type_id: InterviewTypeId) -
 }
 
 /// An interview's status; `NotFound` when there is no such interview.
+/// Nothing to do on SQLite: its one writer is alone while a transaction decides from what it
+/// read. (PostgreSQL's store locks the interview's row here.)
+pub fn lock_interview(_conn: &Connection, _interview_id: &str) -> Result<()> {
+    Ok(())
+}
+
 pub(crate) fn interview_status(conn: &Connection, id: &str) -> Result<InterviewStatus> {
     conn.query_row(
         "SELECT status FROM Interviews WHERE interview_id = ?1",
@@ -561,7 +567,7 @@ pub fn delete_interview(conn: &mut Connection, interview_id: &str) -> Result<()>
 }
 
 /// Escapes LIKE's wildcards so a search for "100%" finds that text, not everything.
-fn like_pattern(query: &str) -> String {
+pub(crate) fn like_pattern(query: &str) -> String {
     let mut out = String::with_capacity(query.len() + 2);
     out.push('%');
     for c in query.chars() {

@@ -197,9 +197,88 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// The async face of the store.
+/// The async face of the store: the units of work (`units.rs`) on the engine chosen at start.
 #[derive(Clone)]
 pub struct Db {
+    engine: Engine,
+}
+
+#[derive(Clone)]
+enum Engine {
+    Sqlite(SqliteStore),
+    #[cfg(feature = "postgres")]
+    Postgres(pg::PgStore),
+}
+
+/// Where the data lives, as the `--database` setting names it: a file path (or `sqlite:` and
+/// a path) for SQLite, a `postgres://` or `postgresql://` URL for PostgreSQL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl std::str::FromStr for Location {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let s = s.trim();
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(Location::Postgres(s.to_owned()));
+        }
+        let path = s
+            .strip_prefix("sqlite://")
+            .or_else(|| s.strip_prefix("sqlite:"));
+        match path.unwrap_or(s) {
+            "" => {
+                Err("the database setting is empty: give a file path or a postgres:// URL".into())
+            }
+            path => Ok(Location::Sqlite(path.into())),
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    /// The location as logs may show it: a PostgreSQL URL without its password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Sqlite(path) => write!(f, "{}", path.display()),
+            // postgres://user:password@host/db: the password never reaches a log.
+            Location::Postgres(url) => {
+                if let Some((scheme, rest)) = url.split_once("://")
+                    && let Some((auth, host)) = rest.rsplit_once('@')
+                    && let Some((user, _)) = auth.split_once(':')
+                {
+                    write!(f, "{scheme}://{user}:…@{host}")
+                } else {
+                    f.write_str(url)
+                }
+            }
+        }
+    }
+}
+
+impl From<&Path> for Location {
+    fn from(path: &Path) -> Self {
+        Location::Sqlite(path.to_owned())
+    }
+}
+
+impl From<&std::path::PathBuf> for Location {
+    fn from(path: &std::path::PathBuf) -> Self {
+        Location::Sqlite(path.clone())
+    }
+}
+
+impl From<&Location> for Location {
+    fn from(location: &Location) -> Self {
+        location.clone()
+    }
+}
+
+/// The SQLite engine: four read-only connections and one writer on one file.
+#[derive(Clone)]
+struct SqliteStore {
     readers: r2d2::Pool<SqliteConnectionManager>,
     writer: Arc<Mutex<Connection>>,
     /// Callers wait here, as tasks, for a connection (and writers for a blocking thread): a
@@ -215,8 +294,85 @@ pub struct Db {
 const READERS: u32 = 4;
 
 impl Db {
-    /// Opens (creating if needed) the database file, applies migrations and starts the pool.
+    /// Opens (creating if needed) the SQLite database file, applies migrations and starts the
+    /// pool.
     pub fn open(path: &Path) -> Result<Db> {
+        Ok(Db {
+            engine: Engine::Sqlite(SqliteStore::open(path)?),
+        })
+    }
+
+    /// Opens the store `location` names: SQLite's file, or a PostgreSQL database (migrated,
+    /// with a pool of `pg.pool_size` connections).
+    pub async fn connect(location: &Location, pg: PgOptions) -> Result<Db> {
+        match location {
+            Location::Sqlite(path) => Db::open(path),
+            #[cfg(feature = "postgres")]
+            Location::Postgres(url) => Ok(Db {
+                engine: Engine::Postgres(pg::PgStore::open(url, pg).await?),
+            }),
+            #[cfg(not(feature = "postgres"))]
+            Location::Postgres(_) => {
+                let _ = pg;
+                Err(StoreError::Internal(
+                    "this build has no PostgreSQL store: build the server with `--features postgres`"
+                        .into(),
+                ))
+            }
+        }
+    }
+
+    /// The SQLite store's own read and write, for its tests.
+    #[cfg(test)]
+    fn sqlite(&self) -> &SqliteStore {
+        match &self.engine {
+            Engine::Sqlite(s) => s,
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(_) => unreachable!("the SQLite tests open SQLite files"),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.sqlite().read(f).await
+    }
+
+    #[cfg(test)]
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        self.sqlite().write(f).await
+    }
+
+    /// Time from asking to write until a writing connection was in hand.
+    pub fn write_wait(&self) -> &crate::stats::Histogram {
+        match &self.engine {
+            Engine::Sqlite(s) => &s.write_wait,
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(p) => p.write_wait(),
+        }
+    }
+}
+
+/// PostgreSQL's settings (pool size, statement timeout); without the `postgres` feature there
+/// are none to give.
+#[cfg(feature = "postgres")]
+pub use pg::PgSettings as PgOptions;
+#[cfg(not(feature = "postgres"))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PgOptions {
+    pub pool_size: u32,
+    pub statement_timeout: Duration,
+}
+
+impl SqliteStore {
+    fn open(path: &Path) -> Result<SqliteStore> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 StoreError::Internal(format!("cannot create {}: {e}", dir.display()))
@@ -233,7 +389,7 @@ impl Db {
             .max_size(READERS)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
-        Ok(Db {
+        Ok(SqliteStore {
             readers,
             writer: Arc::new(Mutex::new(writer)),
             read_slots: Arc::new(tokio::sync::Semaphore::new(READERS as usize)),
@@ -264,45 +420,6 @@ impl Db {
         Ok(out)
     }
 
-    /// Reads from an interview `user_id` owns, in one snapshot; anyone else's is `NotFound`,
-    /// exactly as a missing one.
-    async fn read_owned<T, F>(
-        &self,
-        user_id: &UserId,
-        interview_id: &InterviewId,
-        f: F,
-    ) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection, &str) -> Result<T> + Send + 'static,
-    {
-        let (user_id, interview_id) = (user_id.clone(), interview_id.clone());
-        self.read(move |c| {
-            ensure_owner(c, &user_id, &interview_id)?;
-            f(c, &interview_id)
-        })
-        .await
-    }
-
-    /// Runs `f` on the writer for an interview `user_id` owns; anyone else's is `NotFound`.
-    async fn write_owned<T, F>(
-        &self,
-        user_id: &UserId,
-        interview_id: &InterviewId,
-        f: F,
-    ) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection, &str) -> Result<T> + Send + 'static,
-    {
-        let (user_id, interview_id) = (user_id.clone(), interview_id.clone());
-        self.write(move |c| {
-            ensure_owner(c, &user_id, &interview_id)?;
-            f(c, &interview_id)
-        })
-        .await
-    }
-
     /// Runs `f` with the writer connection on a blocking thread; writers queue for it.
     async fn write<T, F>(&self, f: F) -> Result<T>
     where
@@ -321,11 +438,6 @@ impl Db {
             f(&mut conn)
         })
         .await
-    }
-
-    /// Time from asking to write until the writer connection was in hand.
-    pub fn write_wait(&self) -> &crate::stats::Histogram {
-        &self.write_wait
     }
 }
 

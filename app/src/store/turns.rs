@@ -175,7 +175,7 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
     })
 }
 
-fn parse_id_array<T: std::str::FromStr>(s: &str) -> Vec<T> {
+pub(crate) fn parse_id_array<T: std::str::FromStr>(s: &str) -> Vec<T> {
     s.trim_matches(['[', ']'])
         .split(',')
         .filter_map(|p| p.trim().parse().ok())

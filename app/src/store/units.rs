@@ -13,20 +13,66 @@ use crate::progress::{ProgressFilter, SkillProgress};
 
 /// One transaction, handed to a closure by [`Db::transaction`]: the store functions a unit
 /// may combine with the app's own decisions, on a connection nobody else can reach.
-pub struct Tx<'a>(&'a Connection);
+pub struct Tx<'a>(TxOn<'a>);
+
+enum TxOn<'a> {
+    Sqlite(&'a Connection),
+    #[cfg(feature = "postgres")]
+    Postgres(&'a dyn super::pg::TxAccess),
+}
+
+/// Calls the store function `$f` of the transaction's engine: `store::$f` on SQLite,
+/// `store::pg::$f` on PostgreSQL, with the same arguments.
+macro_rules! on_tx {
+    ($tx:expr, $f:ident ( $($arg:expr),* $(,)? )) => {
+        match &$tx.0 {
+            TxOn::Sqlite(c) => $f(c, $($arg),*),
+            #[cfg(feature = "postgres")]
+            TxOn::Postgres(tx) => {
+                let mut out = None;
+                tx.with(&mut |c| out = Some(super::pg::$f(c, $($arg),*)));
+                out.expect("`with` calls its function")
+            }
+        }
+    };
+}
+
+/// Runs `$body` as a closure of `$c` by the engine's `read`, `write` (or `transaction`): the
+/// body is written once, and on PostgreSQL the names it calls are `store::pg`'s functions of
+/// the same names and arguments (the glob import there shadows the store's own).
+macro_rules! on_store {
+    ($db:expr, $how:ident, move |$c:ident| $body:expr) => {
+        match &$db.engine {
+            Engine::Sqlite(s) => s.$how(move |$c| $body).await,
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(p) => {
+                #[allow(unused_imports)]
+                use super::pg::*;
+                p.$how(move |$c| $body).await
+            }
+        }
+    };
+}
 
 impl<'a> Tx<'a> {
     /// For tools and benchmarks that open a connection themselves ([`open_connection`]).
     pub fn on(conn: &'a Connection) -> Tx<'a> {
-        Tx(conn)
+        Tx(TxOn::Sqlite(conn))
     }
 
+    /// Whether a turn with this key was already taken. Like [`Tx::turn_state`], it first
+    /// locks the interview: the turn is decided from what these read.
     pub fn turn_taken(&self, interview_id: &str, turn_key: &str) -> Result<bool> {
-        turn_taken(self.0, interview_id, turn_key)
+        on_tx!(self, lock_interview(interview_id))?;
+        on_tx!(self, turn_taken(interview_id, turn_key))
     }
 
+    /// The state a turn is decided from, with the interview locked for the rest of the
+    /// transaction (on SQLite the one writer is already alone; on PostgreSQL another server
+    /// could otherwise start a turn between this read and the turn's writes).
     pub fn turn_state(&self, interview_id: &str) -> Result<TurnState> {
-        turn_state(self.0, interview_id)
+        on_tx!(self, lock_interview(interview_id))?;
+        on_tx!(self, turn_state(interview_id))
     }
 
     pub fn recent_question_ids(
@@ -35,7 +81,10 @@ impl<'a> Tx<'a> {
         except_interview: &str,
         interviews: u32,
     ) -> Result<Vec<QuestionId>> {
-        recent_question_ids(self.0, user_id, except_interview, interviews)
+        on_tx!(
+            self,
+            recent_question_ids(user_id, except_interview, interviews)
+        )
     }
 
     pub fn question_candidates(
@@ -47,19 +96,21 @@ impl<'a> Tx<'a> {
         per_skill: usize,
         recent: &[QuestionId],
     ) -> Result<Vec<Question>> {
-        question_candidates(
-            self.0,
-            interview_type_id,
-            skill_ids,
-            difficulty,
-            seed,
-            per_skill,
-            recent,
+        on_tx!(
+            self,
+            question_candidates(
+                interview_type_id,
+                skill_ids,
+                difficulty,
+                seed,
+                per_skill,
+                recent
+            )
         )
     }
 
     pub fn get_questions_by_ids(&self, ids: &[QuestionId]) -> Result<Vec<Question>> {
-        get_questions_by_ids(self.0, ids)
+        on_tx!(self, get_questions_by_ids(ids))
     }
 
     pub fn insert_pending_turn(
@@ -70,22 +121,18 @@ impl<'a> Tx<'a> {
         turn_key: Option<&str>,
         node: &str,
     ) -> Result<PendingTurn> {
-        insert_pending_turn(
-            self.0,
-            interview_id,
-            user_id,
-            candidate_text,
-            turn_key,
-            node,
+        on_tx!(
+            self,
+            insert_pending_turn(interview_id, user_id, candidate_text, turn_key, node)
         )
     }
 
     pub fn create_user(&self, new: &NewUser<'_>) -> Result<User> {
-        create_user(self.0, new)
+        on_tx!(self, create_user(new))
     }
 
     pub fn create_session(&self, id: &str, data: &[u8], expiry: i64) -> Result<bool> {
-        create_session(self.0, id, data, expiry)
+        on_tx!(self, create_session(id, data, expiry))
     }
 }
 
@@ -101,62 +148,71 @@ pub struct StoreHealth {
 pub type Checked<T> = std::result::Result<T, Vec<String>>;
 
 impl Db {
-    /// Runs `f` as one unit of work: a transaction begun `IMMEDIATE` on the writer, committed
-    /// when `f` succeeds and rolled back when it fails, so what `f` reads cannot change under
-    /// it and what it writes lands whole or not at all.
+    /// Runs `f` as one unit of work: on SQLite a transaction begun `IMMEDIATE` on the writer
+    /// (on PostgreSQL one whose functions lock the rows they decide from), committed when `f`
+    /// succeeds and rolled back when it fails, so what `f` reads cannot change under it and
+    /// what it writes lands whole or not at all.
     pub async fn transaction<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Tx<'_>) -> Result<T> + Send + 'static,
     {
-        self.write(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let out = f(&Tx(&tx))?;
-            tx.commit()?;
-            Ok(out)
-        })
-        .await
-    }
-
-    /// [`Db::transaction`] for the store's own functions, on the connection itself.
-    async fn transaction_on<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
-    {
-        self.transaction(move |tx| f(tx.0)).await
+        match &self.engine {
+            Engine::Sqlite(s) => {
+                s.write(move |c| {
+                    let tx =
+                        c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                    let out = f(&Tx(TxOn::Sqlite(&tx)))?;
+                    tx.commit()?;
+                    Ok(out)
+                })
+                .await
+            }
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(p) => p.transaction(move |tx| f(&Tx(TxOn::Postgres(tx)))).await,
+        }
     }
 
     /// The store as `/healthz` reports it: which engine, and its schema's version (the number
     /// of migrations applied). Reading it is the health check's query.
     pub async fn health(&self) -> Result<StoreHealth> {
-        self.read(|c| {
-            let schema: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            Ok(StoreHealth {
-                store: "sqlite",
-                schema,
-            })
-        })
-        .await
+        match &self.engine {
+            Engine::Sqlite(s) => {
+                s.read(|c| {
+                    let schema: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                    Ok(StoreHealth {
+                        store: "sqlite",
+                        schema,
+                    })
+                })
+                .await
+            }
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(p) => Ok(StoreHealth {
+                store: "postgres",
+                schema: p.schema_version().await?,
+            }),
+        }
     }
 
     // ------------------------------------------------------------------ the catalogue
 
     pub async fn interview_types(&self) -> Result<Vec<InterviewType>> {
-        self.read(get_interview_types).await
+        on_store!(self, read, move |c| get_interview_types(c))
     }
 
     pub async fn skills(&self) -> Result<Vec<Skill>> {
-        self.read(get_skills).await
+        on_store!(self, read, move |c| get_skills(c))
     }
 
     pub async fn suggested_skills(&self, type_id: InterviewTypeId) -> Result<Vec<Skill>> {
-        self.read(move |c| get_suggested_skills_for_type(c, type_id))
-            .await
+        on_store!(self, read, move |c| get_suggested_skills_for_type(
+            c, type_id
+        ))
     }
 
     pub async fn job_ad_terms(&self) -> Result<crate::jobad::Terms> {
-        self.read(job_ad_terms).await
+        on_store!(self, read, move |c| job_ad_terms(c))
     }
 
     // ------------------------------------------------------------------ interviews
@@ -167,18 +223,22 @@ impl Db {
         filter: InterviewFilter,
     ) -> Result<InterviewPage> {
         let user_id = user_id.clone();
-        self.read(move |c| list_interviews(c, &user_id, &filter))
-            .await
+        on_store!(self, read, move |c| list_interviews(c, &user_id, &filter))
     }
 
     /// `Ok` when `user_id` owns the interview; `NotFound` for anyone else's, exactly as for a
     /// missing one.
     pub async fn check_owner(&self, user_id: &UserId, interview_id: &InterviewId) -> Result<()> {
-        self.read_owned(user_id, interview_id, |_, _| Ok(())).await
+        let (user_id, id) = (user_id.clone(), interview_id.clone());
+        on_store!(self, read, move |c| ensure_owner(c, &user_id, &id))
     }
 
     pub async fn owned_interview(&self, user_id: &UserId, id: &InterviewId) -> Result<Interview> {
-        self.read_owned(user_id, id, get_interview).await
+        let (user_id, id) = (user_id.clone(), id.clone());
+        on_store!(self, read, move |c| {
+            ensure_owner(c, &user_id, &id)?;
+            get_interview(c, &id)
+        })
     }
 
     /// Creates `new` if `check` finds no problem with it, given which of its type and skills
@@ -188,7 +248,7 @@ impl Db {
         new: NewInterview,
         check: impl FnOnce(&[InterviewTypeId], &[SkillId]) -> Vec<String> + Send + 'static,
     ) -> Result<Checked<Interview>> {
-        self.write(move |c| {
+        on_store!(self, write, move |c| {
             let (types, skills) = known_catalogue_ids(c, new.interview_type_id, &new.skill_ids)?;
             let problems = check(&types, &skills);
             if !problems.is_empty() {
@@ -196,7 +256,6 @@ impl Db {
             }
             create_interview(c, &new).map(Ok)
         })
-        .await
     }
 
     /// Gives an interview `user_id` owns the type and skills, if `check` finds no problem
@@ -209,17 +268,18 @@ impl Db {
         skill_ids: Vec<SkillId>,
         check: impl FnOnce(&[InterviewTypeId], &[SkillId]) -> Vec<String> + Send + 'static,
     ) -> Result<Checked<Interview>> {
-        self.write_owned(user_id, id, move |c, id| {
+        let (user_id, id) = (user_id.clone(), id.clone());
+        on_store!(self, write, move |c| {
+            ensure_owner(c, &user_id, &id)?;
             let (types, skills) = known_catalogue_ids(c, type_id, &skill_ids)?;
             let problems = check(&types, &skills);
             match type_id {
                 Some(type_id) if problems.is_empty() => {
-                    set_type_and_skills(c, id, type_id, &skill_ids).map(Ok)
+                    set_type_and_skills(c, &id, type_id, &skill_ids).map(Ok)
                 }
                 _ => Ok(Err(problems)),
             }
         })
-        .await
     }
 
     /// Renames and/or types an interview `user_id` owns.
@@ -230,21 +290,27 @@ impl Db {
         title: Option<String>,
         type_id: Option<InterviewTypeId>,
     ) -> Result<Interview> {
-        self.write_owned(user_id, id, move |c, id| {
-            update_interview(c, id, title.as_deref(), type_id)
+        let (user_id, id) = (user_id.clone(), id.clone());
+        on_store!(self, write, move |c| {
+            ensure_owner(c, &user_id, &id)?;
+            update_interview(c, &id, title.as_deref(), type_id)
         })
-        .await
     }
 
     pub async fn cancel_interview(&self, user_id: &UserId, id: &InterviewId) -> Result<Interview> {
-        self.write_owned(user_id, id, |c, id| {
-            set_interview_status(c, id, InterviewStatus::Cancelled)
+        let (user_id, id) = (user_id.clone(), id.clone());
+        on_store!(self, write, move |c| {
+            ensure_owner(c, &user_id, &id)?;
+            set_interview_status(c, &id, InterviewStatus::Cancelled)
         })
-        .await
     }
 
     pub async fn delete_owned_interview(&self, user_id: &UserId, id: &InterviewId) -> Result<()> {
-        self.write_owned(user_id, id, delete_interview).await
+        let (user_id, id) = (user_id.clone(), id.clone());
+        on_store!(self, write, move |c| {
+            ensure_owner(c, &user_id, &id)?;
+            delete_interview(c, &id)
+        })
     }
 
     /// Adds (`add`) or removes a skill of an interview `user_id` owns; its skills after.
@@ -255,22 +321,23 @@ impl Db {
         skill_id: SkillId,
         add: bool,
     ) -> Result<Vec<Skill>> {
-        self.write_owned(user_id, id, move |c, id| {
+        let (user_id, id) = (user_id.clone(), id.clone());
+        on_store!(self, write, move |c| {
+            ensure_owner(c, &user_id, &id)?;
             if add {
-                add_skill_to_interview(c, id, skill_id)?;
+                add_skill_to_interview(c, &id, skill_id)?;
             } else {
-                remove_skill_from_interview(c, id, skill_id)?;
+                remove_skill_from_interview(c, &id, skill_id)?;
             }
-            get_skills_for_interview(c, id)
+            get_skills_for_interview(c, &id)
         })
-        .await
     }
 
     // ------------------------------------------------------------------ turns and reports
 
     pub async fn turn_state(&self, interview_id: &str) -> Result<TurnState> {
         let id = interview_id.to_owned();
-        self.read(move |c| turn_state(c, &id)).await
+        on_store!(self, read, move |c| turn_state(c, &id))
     }
 
     /// The interview's state and its report (if it has one), from one snapshot.
@@ -279,20 +346,19 @@ impl Db {
         interview_id: &str,
     ) -> Result<(TurnState, Option<crate::model::Report>)> {
         let id = interview_id.to_owned();
-        self.read(move |c| {
+        on_store!(self, read, move |c| {
             let state = turn_state(c, &id)?;
             let report = load_report(c, &state)?;
             Ok((state, report))
         })
-        .await
     }
 
     pub async fn complete_turn(&self, changes: TurnChanges) -> Result<Message> {
-        self.write(move |c| complete_turn(c, &changes)).await
+        on_store!(self, write, move |c| complete_turn(c, &changes))
     }
 
     pub async fn abort_turn(&self, pending: PendingTurn) -> Result<()> {
-        self.write(move |c| abort_turn(c, &pending)).await
+        on_store!(self, write, move |c| abort_turn(c, &pending))
     }
 
     pub async fn save_report(
@@ -302,39 +368,37 @@ impl Db {
         usage: Usage,
     ) -> Result<()> {
         let id = interview_id.to_owned();
-        self.write(move |c| save_report(c, &id, &report, usage))
-            .await
+        on_store!(self, write, move |c| save_report(c, &id, &report, usage))
     }
 
     /// Removes pending turns nobody is writing: lapsed leases, and `own_node`'s (at start-up);
     /// how many rows went.
     pub async fn expire_turns(&self, own_node: Option<&str>) -> Result<usize> {
         let own = own_node.map(str::to_owned);
-        self.write(move |c| expire_turns(c, own.as_deref())).await
+        on_store!(self, write, move |c| expire_turns(c, own.as_deref()))
     }
 
     /// Saves a reply's text so far for followers on other nodes; `false` once it is not pending.
     pub async fn save_partial_reply(&self, reply_message_id: &str, text: String) -> Result<bool> {
         let id = reply_message_id.to_owned();
-        self.write(move |c| save_partial_reply(c, &id, &text)).await
+        on_store!(self, write, move |c| save_partial_reply(c, &id, &text))
     }
 
     /// The reply being written for an interview, by any node: its message id and text so far.
     pub async fn pending_reply(&self, interview_id: &str) -> Result<Option<(String, String)>> {
         let id = interview_id.to_owned();
-        self.read(move |c| pending_reply(c, &id)).await
+        on_store!(self, read, move |c| pending_reply(c, &id))
     }
 
     pub async fn stored_reply(&self, reply_message_id: &str) -> Result<StoredReply> {
         let id = reply_message_id.to_owned();
-        self.read(move |c| stored_reply(c, &id)).await
+        on_store!(self, read, move |c| stored_reply(c, &id))
     }
 
     /// Extends the lease of a turn `node` is writing; `false` when it is gone.
     pub async fn renew_turn_lease(&self, pending: &PendingTurn, node: &str) -> Result<bool> {
         let (pending, node) = (pending.clone(), node.to_owned());
-        self.write(move |c| renew_turn_lease(c, &pending, &node))
-            .await
+        on_store!(self, write, move |c| renew_turn_lease(c, &pending, &node))
     }
 
     // ------------------------------------------------------------------ progress
@@ -345,7 +409,7 @@ impl Db {
         filter: ProgressFilter,
     ) -> Result<Vec<SkillProgress>> {
         let user_id = user_id.clone();
-        self.read(move |c| progress(c, &user_id, &filter)).await
+        on_store!(self, read, move |c| progress(c, &user_id, &filter))
     }
 
     /// Progress in interviews of `filter`'s type when there is any, else in all of them: the
@@ -356,7 +420,7 @@ impl Db {
         filter: ProgressFilter,
     ) -> Result<Vec<SkillProgress>> {
         let user_id = user_id.clone();
-        self.read(move |c| {
+        on_store!(self, read, move |c| {
             let of_type = progress(c, &user_id, &filter)?;
             if of_type.is_empty() && filter.interview_type_id.is_some() {
                 progress(c, &user_id, &ProgressFilter::default())
@@ -364,46 +428,44 @@ impl Db {
                 Ok(of_type)
             }
         })
-        .await
     }
 
     /// For every skill in the catalogue, the level an adaptive interview would ask it at.
     pub async fn adaptive_levels(&self, user_id: &UserId) -> Result<Vec<(SkillLevel, String)>> {
         let user_id = user_id.clone();
-        self.read(move |c| {
+        on_store!(self, read, move |c| {
             let skills: Vec<_> = get_skills(c)?.iter().map(|s| s.id).collect();
             adaptive_levels(c, &user_id, &skills)
         })
-        .await
     }
 
     // ------------------------------------------------------------------ accounts
 
     pub async fn user_by_id(&self, user_id: &str) -> Result<Option<User>> {
         let id = user_id.to_owned();
-        self.read(move |c| get_user_by_id(c, &id)).await
+        on_store!(self, read, move |c| get_user_by_id(c, &id))
     }
 
     /// The user and their password hash (if they have one).
     pub async fn user_by_username(&self, username: &str) -> Result<Option<(User, Option<String>)>> {
         let name = username.to_owned();
-        self.read(move |c| get_user_by_username(c, &name)).await
+        on_store!(self, read, move |c| get_user_by_username(c, &name))
     }
 
     pub async fn set_password_hash(&self, user_id: &UserId, hash: String) -> Result<()> {
         let id = user_id.clone();
-        self.write(move |c| set_password_hash(c, &id, &hash)).await
+        on_store!(self, write, move |c| set_password_hash(c, &id, &hash))
     }
 
     /// Deletes the user and everything of theirs, in one transaction.
     pub async fn delete_user(&self, user_id: &UserId) -> Result<()> {
         let id = user_id.clone();
-        self.write(move |c| delete_user(c, &id)).await
+        on_store!(self, write, move |c| delete_user(c, &id))
     }
 
     pub async fn export_user(&self, user_id: &UserId) -> Result<AccountExport> {
         let id = user_id.clone();
-        self.read(move |c| export_user(c, &id)).await
+        on_store!(self, read, move |c| export_user(c, &id))
     }
 
     // ------------------------------------------------------------------ the sign-in slowdown
@@ -419,7 +481,10 @@ impl Db {
         + Send
         + 'static,
     ) -> Result<std::result::Result<(), std::time::Duration>> {
-        self.transaction_on(move |c| {
+        on_store!(self, write, move |c| {
+            // SQLite's one writer already orders attempts; PostgreSQL's writers take the
+            // keys' locks (`lock_keys` is PostgreSQL's, a no-op on SQLite).
+            lock_keys(c, &keys)?;
             let counts = failure_counts(c, &keys)?;
             let verdict = decide(&counts);
             if verdict.is_ok() {
@@ -427,50 +492,45 @@ impl Db {
             }
             Ok(verdict)
         })
-        .await
     }
 
     /// The counts of `keys` that have any.
     pub async fn failure_counts(&self, keys: Vec<String>) -> Result<Vec<FailureCount>> {
-        self.read(move |c| failure_counts(c, &keys)).await
+        on_store!(self, read, move |c| failure_counts(c, &keys))
     }
 
     /// A right password: `clear` keys go, and each of `take_one` loses one failure.
     pub async fn signin_succeeded(&self, clear: Vec<String>, take_one: Vec<String>) -> Result<()> {
-        self.transaction_on(move |c| forgive_failures(c, &clear, &take_one))
-            .await
+        on_store!(self, write, move |c| forgive_failures(c, &clear, &take_one))
     }
 
     /// Forgets counts older than `forget_after`; how many.
     pub async fn forget_old_failures(&self, forget_after: std::time::Duration) -> Result<usize> {
-        self.write(move |c| forget_old_failures(c, forget_after))
-            .await
+        on_store!(self, write, move |c| forget_old_failures(c, forget_after))
     }
 
     // ------------------------------------------------------------------ sessions
 
     /// Stores a new session; `false` when its id is taken.
     pub async fn create_session(&self, id: String, data: Vec<u8>, expiry: i64) -> Result<bool> {
-        self.write(move |c| create_session(c, &id, &data, expiry))
-            .await
+        on_store!(self, write, move |c| create_session(c, &id, &data, expiry))
     }
 
     pub async fn save_session(&self, id: String, data: Vec<u8>, expiry: i64) -> Result<()> {
-        self.write(move |c| save_session(c, &id, &data, expiry))
-            .await
+        on_store!(self, write, move |c| save_session(c, &id, &data, expiry))
     }
 
     /// A session's data, unless it is missing or expired at `now`.
     pub async fn load_session(&self, id: String, now: i64) -> Result<Option<Vec<u8>>> {
-        self.read(move |c| load_session(c, &id, now)).await
+        on_store!(self, read, move |c| load_session(c, &id, now))
     }
 
     pub async fn delete_session(&self, id: String) -> Result<()> {
-        self.write(move |c| delete_session(c, &id)).await
+        on_store!(self, write, move |c| delete_session(c, &id))
     }
 
     /// Deletes the sessions expired at `now`; how many.
     pub async fn delete_expired_sessions(&self, now: i64) -> Result<usize> {
-        self.write(move |c| delete_expired_sessions(c, now)).await
+        on_store!(self, write, move |c| delete_expired_sessions(c, now))
     }
 }

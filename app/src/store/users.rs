@@ -14,11 +14,11 @@ pub struct NewUser<'a> {
     pub hashed_password: Option<&'a str>,
 }
 
-fn check_username(username: &str) -> Result<String> {
+pub(crate) fn check_username(username: &str) -> Result<String> {
     validate::username(username).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-fn check_email(email: Option<&str>) -> Result<Option<String>> {
+pub(crate) fn check_email(email: Option<&str>) -> Result<Option<String>> {
     validate::email(email.unwrap_or_default()).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 

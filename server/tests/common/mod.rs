@@ -1,21 +1,26 @@
-//! A real server on a random port with a fresh SQLite file, and HTTP clients that keep cookies.
+//! A real server on a random port with a fresh database, and HTTP clients that keep cookies.
+//!
+//! The database is a SQLite file in a temporary folder; with `PP_TEST_POSTGRES` set (the URL of
+//! a PostgreSQL cluster, in a build with `--features postgres`), it is a new database on that
+//! cluster instead, copied from a migrated template: the same tests, on the other store.
 
 #![allow(dead_code)] // each test binary uses a different part
 
 pub mod local_model;
 pub mod mock_llm;
 
+use app::store::Location;
 use reqwest::header::{ACCEPT, LOCATION};
 use reqwest::{Client, Response, StatusCode, redirect};
 use server::throttle::ThrottlePolicy;
 use server::{AppOptions, ConnectionLimits, app_with, leptos_options, serve_with};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
 pub struct TestServer {
     pub base: String,
-    pub database: PathBuf,
+    pub database: Location,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
     _dir: Option<tempfile::TempDir>,
@@ -31,6 +36,7 @@ pub fn default_options() -> AppOptions {
         metrics_token: None,
         model_limits: Default::default(),
         node_id: "test-node".into(),
+        pg: Default::default(),
     }
 }
 
@@ -40,28 +46,230 @@ pub async fn start() -> TestServer {
 
 pub async fn start_with(options: AppOptions) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("test.sqlite3");
+    let database = fresh_database(dir.path()).await;
     let mut s = start_on(&database, options).await;
     s._dir = Some(dir);
     s
 }
 
-/// A server on an existing database file (to show what survives a restart).
-pub async fn start_on(database: &Path, options: AppOptions) -> TestServer {
+/// The PostgreSQL cluster the tests run on, if any (`PP_TEST_POSTGRES`).
+pub fn test_postgres() -> Option<String> {
+    std::env::var("PP_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A new, empty (migrated) database: a SQLite file in `dir`, or a PostgreSQL database on the
+/// test cluster.
+pub async fn fresh_database(dir: &Path) -> Location {
+    match test_postgres() {
+        None => Location::Sqlite(dir.join("test.sqlite3")),
+        Some(cluster) => postgres::fresh(&cluster).await,
+    }
+}
+
+#[cfg(not(feature = "postgres"))]
+mod postgres {
+    pub async fn fresh(_: &str) -> app::store::Location {
+        panic!("PP_TEST_POSTGRES is set, but these tests were built without `--features postgres`")
+    }
+
+    pub async fn query_i64(_: &str, _: &str) -> i64 {
+        unreachable!()
+    }
+
+    pub async fn execute(_: &str, _: &str) {
+        unreachable!()
+    }
+
+    pub async fn query_text(_: &str, _: &str) -> String {
+        unreachable!()
+    }
+
+    pub type Table = (String, Vec<String>, Vec<Vec<Option<String>>>);
+
+    pub async fn tables(_: &str) -> Vec<Table> {
+        unreachable!()
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod postgres {
+    use app::store::{Location, pg};
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// `url` with its database name replaced by `name`.
+    fn with_database(url: &str, name: &str) -> String {
+        let (main, query) = url.split_once('?').unwrap_or((url, ""));
+        let (server, _) = main.rsplit_once('/').expect("a database in the URL");
+        format!("{server}/{name}?{query}")
+    }
+
+    /// A database per test server, copied from a template migrated once per test run (the
+    /// catalogue copy takes a second; the template copy a few milliseconds).
+    pub async fn fresh(cluster: &str) -> Location {
+        static TEMPLATE: tokio::sync::Mutex<bool> = tokio::sync::Mutex::const_new(false);
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let mut ready = TEMPLATE.lock().await;
+        let admin = pg::connect(&with_database(cluster, "postgres"))
+            .await
+            .unwrap();
+        let template = format!("pp_template_{}", std::process::id());
+        if !*ready {
+            admin
+                .batch_execute(&format!("CREATE DATABASE {template}"))
+                .await
+                .unwrap();
+            let mut client = pg::connect(&with_database(cluster, &template))
+                .await
+                .unwrap();
+            pg::migrate(&mut client).await.unwrap();
+            *ready = true;
+        }
+        let name = format!(
+            "pp_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        // The template's own connection may take a moment to close after its client is dropped;
+        // until it has, PostgreSQL refuses to copy the template.
+        let mut tries = 0;
+        while let Err(e) = admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .await
+        {
+            tries += 1;
+            assert!(tries < 50, "cannot copy the template: {e}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Location::Postgres(with_database(cluster, &name))
+    }
+
+    pub async fn query_i64(url: &str, sql: &str) -> i64 {
+        let client = pg::connect(url).await.unwrap();
+        client.query_one(sql, &[]).await.unwrap().get(0)
+    }
+
+    pub async fn execute(url: &str, sql: &str) {
+        let client = pg::connect(url).await.unwrap();
+        client.batch_execute(sql).await.unwrap();
+    }
+
+    pub async fn query_text(url: &str, sql: &str) -> String {
+        let client = pg::connect(url).await.unwrap();
+        client.query_one(sql, &[]).await.unwrap().get(0)
+    }
+
+    /// A table's name, its columns, and its rows as text (NULL as `None`).
+    pub type Table = (String, Vec<String>, Vec<Vec<Option<String>>>);
+
+    /// Every table of the app's with its rows as text, as SQLite holds them: booleans as
+    /// 0 and 1, times as `pp_time` writes them.
+    pub async fn tables(url: &str) -> Vec<Table> {
+        use pg::tokio_postgres::SimpleQueryMessage;
+        let client = pg::connect(url).await.unwrap();
+        let names: Vec<String> = client
+            .query(
+                "SELECT table_name::text FROM information_schema.tables
+                 WHERE table_schema = 'public' AND table_name <> 'schema_migrations'
+                 ORDER BY 1",
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut out = Vec::new();
+        for table in names {
+            let columns: Vec<(String, String)> = client
+                .query(
+                    "SELECT column_name::text, data_type::text FROM information_schema.columns
+                     WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+                    &[&table],
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            let select: Vec<String> = columns
+                .iter()
+                .map(|(name, ty)| match ty.as_str() {
+                    "boolean" => format!("{name}::int"),
+                    t if t.starts_with("timestamp") => format!("pp_time({name})"),
+                    _ => name.clone(),
+                })
+                .collect();
+            let rows = client
+                .simple_query(&format!("SELECT {} FROM {table}", select.join(", ")))
+                .await
+                .unwrap()
+                .into_iter()
+                .filter_map(|m| match m {
+                    SimpleQueryMessage::Row(row) => Some(
+                        (0..row.len())
+                            .map(|i| row.get(i).map(str::to_owned))
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .collect();
+            out.push((table, columns.into_iter().map(|c| c.0).collect(), rows));
+        }
+        out
+    }
+}
+
+/// The one number `sql` (written for both stores) selects from the server's database.
+pub async fn query_i64(database: &Location, sql: &str) -> i64 {
+    match database {
+        Location::Sqlite(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap(),
+        Location::Postgres(url) => postgres::query_i64(url, sql).await,
+    }
+}
+
+/// The one text `sql` (written for both stores) selects from the server's database.
+pub async fn query_text(database: &Location, sql: &str) -> String {
+    match database {
+        Location::Sqlite(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap(),
+        Location::Postgres(url) => postgres::query_text(url, sql).await,
+    }
+}
+
+/// Runs `sql` (statements written for both stores) on the server's database.
+pub async fn execute(database: &Location, sql: &str) {
+    match database {
+        Location::Sqlite(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap(),
+        Location::Postgres(url) => postgres::execute(url, sql).await,
+    }
+}
+
+/// A server on an existing database (to show what survives a restart).
+pub async fn start_on(database: &Location, options: AppOptions) -> TestServer {
     start_limited(database, options, ConnectionLimits::default()).await
 }
 
 /// A server with its own connection limits, on a fresh database.
 pub async fn start_with_limits(options: AppOptions, limits: ConnectionLimits) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("test.sqlite3");
+    let database = fresh_database(dir.path()).await;
     let mut s = start_limited(&database, options, limits).await;
     s._dir = Some(dir);
     s
 }
 
 async fn start_limited(
-    database: &Path,
+    database: &Location,
     options: AppOptions,
     limits: ConnectionLimits,
 ) -> TestServer {
@@ -71,7 +279,7 @@ async fn start_limited(
 /// A server with routes of the test's own behind the app's middleware, on a fresh database.
 pub async fn start_with_routes(extra: axum::Router<server::AppState>) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("test.sqlite3");
+    let database = fresh_database(dir.path()).await;
     let mut s = start_full(
         &database,
         default_options(),
@@ -84,7 +292,7 @@ pub async fn start_with_routes(extra: axum::Router<server::AppState>) -> TestSer
 }
 
 async fn start_full(
-    database: &Path,
+    database: &Location,
     options: AppOptions,
     limits: ConnectionLimits,
     extra: axum::Router<server::AppState>,
@@ -105,7 +313,7 @@ async fn start_full(
     });
     TestServer {
         base: format!("http://{addr}"),
-        database: database.to_owned(),
+        database: database.clone(),
         stop: Some(stop),
         handle: Some(handle),
         _dir: None,
@@ -362,8 +570,68 @@ pub fn parse_event(block: &str) -> Option<(String, String)> {
 }
 
 /// Direct read access to the test database, to check what is stored.
+///
+/// On PostgreSQL it is a read-only copy in memory: every table's rows copied into the SQLite
+/// schema (which has the same tables and columns, `app/tests/postgres_schema.rs`), so a check
+/// is written once, in one dialect, and reads the same on both stores. Changes go through
+/// [`execute`] or [`execute_each`] instead.
 pub fn db(s: &TestServer) -> rusqlite::Connection {
-    rusqlite::Connection::open(&s.database).unwrap()
+    match &s.database {
+        Location::Sqlite(path) => rusqlite::Connection::open(path).unwrap(),
+        Location::Postgres(url) => {
+            let url = url.clone();
+            // The async client on a runtime of its own: `db` is called from synchronous
+            // helpers inside the tests' runtime.
+            let tables = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap()
+                    .block_on(postgres::tables(&url))
+            })
+            .join()
+            .unwrap();
+            let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+            app::store::migrate(&mut conn).unwrap();
+            conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+            for (table, columns, rows) in tables {
+                conn.execute(&format!("DELETE FROM {table}"), []).unwrap();
+                let marks = vec!["?"; columns.len()].join(", ");
+                let mut insert = conn
+                    .prepare(&format!(
+                        "INSERT INTO {table} ({}) VALUES ({marks})",
+                        columns.join(", ")
+                    ))
+                    .unwrap();
+                for row in rows {
+                    // Numbers arrive as text; the columns' affinity makes them numbers again.
+                    insert.execute(rusqlite::params_from_iter(row)).unwrap();
+                }
+            }
+            conn.execute_batch("PRAGMA query_only = ON").unwrap();
+            conn
+        }
+    }
+}
+
+/// The store `/healthz` should name for this server's database, and its schema version.
+pub fn store_and_schema(database: &Location) -> (&'static str, usize) {
+    match database {
+        Location::Sqlite(_) => ("sqlite", app::store::migration_files().len()),
+        #[cfg(feature = "postgres")]
+        Location::Postgres(_) => ("postgres", app::store::pg::steps().len()),
+        #[cfg(not(feature = "postgres"))]
+        Location::Postgres(_) => unreachable!("no PostgreSQL store in this build"),
+    }
+}
+
+/// Runs a change written for each store's dialect (`sqlite`, `postgres`) on the server's
+/// database: for the few checks that move time or inject a fault.
+pub async fn execute_each(database: &Location, sqlite: &str, postgres: &str) {
+    match database {
+        Location::Sqlite(_) => execute(database, sqlite).await,
+        Location::Postgres(_) => execute(database, postgres).await,
+    }
 }
 
 pub fn count(s: &TestServer, sql: &str, id: &str) -> i64 {

@@ -16,7 +16,8 @@ fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
         let buffer = Arc::new(Mutex::new(Vec::new()));
         let writer = buffer.clone();
         tracing_subscriber::fmt()
-            .with_env_filter("debug")
+            // The server's own filter at its most verbose.
+            .with_env_filter(server::telemetry::filter("debug"))
             .with_ansi(false)
             .with_writer(move || LogWriter(writer.clone()))
             .init();
@@ -119,10 +120,7 @@ async fn registration_errors_are_specific_and_store_nothing() {
         .unwrap();
     assert!(!html.contains("field-error"));
 
-    let users: i64 = rusqlite::Connection::open(&s.database)
-        .unwrap()
-        .query_row("SELECT count(*) FROM Users", [], |r| r.get(0))
-        .unwrap();
+    let users = query_i64(&s.database, "SELECT count(*) FROM Users").await;
     assert_eq!(users, 1);
 }
 
@@ -214,15 +212,12 @@ async fn the_session_id_changes_at_sign_in_and_dies_at_sign_out() {
 #[tokio::test]
 async fn sessions_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("restart.sqlite3");
+    let db = fresh_database(dir.path()).await;
     let s = start_on(&db, default_options()).await;
     let c = browser();
     register(&s, &c, "ada", PASSWORD).await;
     s.stop().await;
-    let stored: i64 = rusqlite::Connection::open(&db)
-        .unwrap()
-        .query_row("SELECT count(*) FROM tower_sessions", [], |r| r.get(0))
-        .unwrap();
+    let stored = query_i64(&db, "SELECT count(*) FROM tower_sessions").await;
     assert_eq!(stored, 1, "the session is stored in the database file");
     // A new server on the same file; cookies are not port-scoped, so the jar sends it along.
     let s = start_on(&db, default_options()).await;
@@ -328,10 +323,7 @@ async fn no_response_or_log_line_carries_a_password_or_its_hash() {
         seen += &page(&s, &c, path).await.text().await.unwrap();
     }
     seen += &call(&s, &c, "current_user", &[]).await.1;
-    let hash: String = rusqlite::Connection::open(&s.database)
-        .unwrap()
-        .query_row("SELECT hashed_password FROM Users", [], |r| r.get(0))
-        .unwrap();
+    let hash = query_text(&s.database, "SELECT hashed_password FROM Users").await;
     assert!(hash.starts_with("$argon2id$"), "Argon2id: {hash}");
     let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("signed in"), "logs were captured");
@@ -379,7 +371,9 @@ async fn pages_that_need_a_user_send_visitors_to_sign_in_and_back() {
 #[tokio::test]
 async fn the_demo_account_is_created_once() {
     let s = start().await;
-    let db = app::store::Db::open(&s.database).unwrap();
+    let db = app::store::Db::connect(&s.database, Default::default())
+        .await
+        .unwrap();
     for _ in 0..2 {
         app::auth::ensure_demo_account(
             &db,

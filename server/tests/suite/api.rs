@@ -529,13 +529,14 @@ async fn a_started_interviews_type_cannot_be_changed_but_a_typeless_one_can_be_g
 
     // An older, completed interview without a type is given one (plan §6).
     let old = create(&s, &c).await;
-    db(&s)
-        .execute(
+    execute(
+        &s.database,
+        &format!(
             "UPDATE Interviews SET interview_type_id = NULL, status = 'completed'
-             WHERE interview_id = ?1",
-            [&old],
-        )
-        .unwrap();
+             WHERE interview_id = '{old}'"
+        ),
+    )
+    .await;
     let (status, v) = req(
         &s,
         &c,

@@ -138,6 +138,54 @@ async fn oversized_and_forged_fields_are_refused_before_they_are_logged_or_echoe
     s.stop().await;
 }
 
+/// The slowdown's counts live in the database, so two app servers on one database slow the
+/// same guesser: a burst spread over both still gets one check (on SQLite, two servers on one
+/// file; on PostgreSQL, two nodes on one database).
+#[tokio::test]
+async fn guesses_spread_over_two_servers_on_one_database_get_one_check() {
+    let options = |node: &str| server::AppOptions {
+        throttle: server::throttle::ThrottlePolicy {
+            free_failures: 2,
+            base_delay: std::time::Duration::from_millis(300),
+            max_delay: std::time::Duration::from_secs(5),
+            forget_after: std::time::Duration::from_secs(60),
+        },
+        node_id: node.into(),
+        ..default_options()
+    };
+    let a = start_with(options("node-a")).await;
+    let b = start_on(&a.database, options("node-b")).await;
+    register(&a, &browser(), "ada", PASSWORD).await;
+    // One failure on each server: the free failures are used up on both.
+    for s in [&a, &b] {
+        let to = location(&sign_in(s, &browser(), "ada", "wrong guess 1234").await);
+        assert!(to.contains("wrong_credentials"), "{to}");
+    }
+    let to = location(&sign_in(&b, &browser(), "ada", "wrong guess 5678").await);
+    assert!(
+        to.contains("too_many_attempts"),
+        "node B knows of A's failure: {to}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(650)).await;
+    let answers = futures::future::join_all((0..16).map(|n| {
+        let (s, c) = (if n % 2 == 0 { &a } else { &b }, browser());
+        let guess = if n == 9 {
+            PASSWORD.to_owned()
+        } else {
+            format!("wrong guess {n:04}")
+        };
+        async move { location(&sign_in(s, &c, "ada", &guess).await) }
+    }))
+    .await;
+    let checked = answers
+        .iter()
+        .filter(|to| !to.contains("too_many_attempts"))
+        .count();
+    assert_eq!(checked, 1, "{answers:?}");
+    b.stop().await;
+    a.stop().await;
+}
+
 #[tokio::test]
 async fn guesses_sent_together_after_the_wait_get_one_check() {
     let s = start_with(server::AppOptions {
@@ -220,12 +268,16 @@ async fn concurrent_registrations_all_succeed() {
 async fn registration_and_its_session_are_one_unit() {
     let s = start().await;
     // The session table refuses every new row, as a full disk would.
-    db(&s)
-        .execute_batch(
-            "CREATE TRIGGER refuse_sessions BEFORE INSERT ON tower_sessions
-             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-        )
-        .unwrap();
+    execute_each(
+        &s.database,
+        "CREATE TRIGGER refuse_sessions BEFORE INSERT ON tower_sessions
+         BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
+         CREATE TRIGGER refuse_sessions BEFORE INSERT ON tower_sessions
+             FOR EACH ROW EXECUTE FUNCTION disk_full();",
+    )
+    .await;
     let c = browser();
     let resp = register(&s, &c, "grace", PASSWORD).await;
     assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
@@ -243,9 +295,12 @@ async fn registration_and_its_session_are_one_unit() {
 
     // Once sessions can be stored again, the same name registers and is signed in, with one
     // session row: the one written with the account.
-    db(&s)
-        .execute_batch("DROP TRIGGER refuse_sessions")
-        .unwrap();
+    execute_each(
+        &s.database,
+        "DROP TRIGGER refuse_sessions",
+        "DROP TRIGGER refuse_sessions ON tower_sessions",
+    )
+    .await;
     let resp = register(&s, &c, "grace", PASSWORD).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{}", location(&resp));
     assert_eq!(location(&resp), "/interviews");

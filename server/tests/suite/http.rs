@@ -16,10 +16,10 @@ async fn health_check_answers_when_the_database_does() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     let v: serde_json::Value = resp.json().await.unwrap();
-    let migrations = app::store::migration_files().len();
+    let (store, schema) = crate::common::store_and_schema(&s.database);
     assert_eq!(
         v,
-        serde_json::json!({"status": "ok", "store": "sqlite", "schema": migrations, "node": "test-node"})
+        serde_json::json!({"status": "ok", "store": store, "schema": schema, "node": "test-node"})
     );
 }
 

@@ -388,7 +388,7 @@ async fn a_reply_is_completed_and_stored_when_the_browser_disconnects() {
 #[tokio::test]
 async fn turns_cut_short_by_a_restart_are_rolled_back() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("restart.sqlite3");
+    let database = fresh_database(dir.path()).await;
     let s = start_on(&database, default_options()).await;
     let c = browser();
     register(&s, &c, "ada", PASSWORD).await;
@@ -396,16 +396,15 @@ async fn turns_cut_short_by_a_restart_are_rolled_back() {
     turn_ok(&s, &c, &i.id, "start", None).await;
     s.stop().await;
     // As a crash mid-turn leaves it: the candidate's answer and an empty reply, both pending.
-    let conn = rusqlite::Connection::open(&database).unwrap();
     for (seq, role, content) in [(2, "candidate", "half"), (3, "interviewer", "")] {
-        conn.execute(
+        let sql = format!(
             "INSERT INTO Messages (message_id, interview_id, user_id, seq, role, content, processing_status)
-             SELECT ?1, interview_id, user_id, ?2, ?3, ?4, 'pending' FROM Interviews WHERE interview_id = ?5",
-            rusqlite::params![format!("m{seq}"), seq, role, content, i.id],
-        )
-        .unwrap();
+             SELECT 'm{seq}', interview_id, user_id, {seq}, '{role}', '{content}', 'pending'
+             FROM Interviews WHERE interview_id = '{}'",
+            i.id
+        );
+        execute(&database, &sql).await;
     }
-    drop(conn);
     let s = start_on(&database, default_options()).await;
     sign_in(&s, &c, "ada", PASSWORD).await;
     let l = live(&s, &c, &i.id).await;

@@ -15,27 +15,27 @@ const JAVASCRIPT: i64 = 1;
 async fn rated(s: &TestServer, c: &Client, title: &str, days_ago: u32, ratings: &[(i64, u8)]) {
     let skills: Vec<i64> = ratings.iter().map(|r| r.0).collect();
     let interview = new_interview(s, c, title, 1, &skills, 3).await;
-    let conn = db(s);
-    conn.execute(
-        "UPDATE Interviews SET status = 'completed',
-             completed_at = strftime('%Y-%m-%d %H:%M:%f', 'now', ?2)
-         WHERE interview_id = ?1",
-        rusqlite::params![interview.id.as_str(), format!("-{days_ago} days")],
-    )
-    .unwrap();
+    let id = interview.id.as_str();
+    let mut sql = String::new();
     for (skill, rating) in ratings {
-        conn.execute(
+        sql += &format!(
             "INSERT INTO AI_Feedback (feedback_id, interview_id, skill_id, rating, answered)
-             VALUES (?1, ?2, ?3, ?4, 1)",
-            rusqlite::params![
-                format!("{}-{skill}", interview.id),
-                interview.id.as_str(),
-                skill,
-                rating
-            ],
-        )
-        .unwrap();
+             VALUES ('{id}-{skill}', '{id}', {skill}, {rating}, 1);"
+        );
     }
+    let done = "UPDATE Interviews SET status = 'completed', completed_at =";
+    execute_each(
+        &s.database,
+        &format!(
+            "{done} strftime('%Y-%m-%d %H:%M:%f', 'now', '-{days_ago} days')
+             WHERE interview_id = '{id}'; {sql}"
+        ),
+        &format!(
+            "{done} pp_now() - make_interval(days => {days_ago})
+             WHERE interview_id = '{id}'; {sql}"
+        ),
+    )
+    .await;
 }
 
 async fn html(s: &TestServer, c: &Client, path: &str) -> String {

@@ -1,8 +1,10 @@
 //! Configuration: the Leptos settings live in two files (cargo-leptos reads Cargo.toml, the
 //! standalone server reads Leptos.toml); they must agree. And `--help` documents every setting.
 
+use app::store::Location;
 use clap::{CommandFactory, Parser};
 use server::config::Config;
+use std::time::Duration;
 
 fn table(path: &str) -> toml::Table {
     std::fs::read_to_string(path).unwrap().parse().unwrap()
@@ -65,13 +67,51 @@ fn flags_override_defaults() {
     ])
     .unwrap();
     assert_eq!(c.addr.unwrap().port(), 8080);
-    assert_eq!(c.database, std::path::PathBuf::from("/tmp/x.db"));
+    assert_eq!(c.database, Location::Sqlite("/tmp/x.db".into()));
     assert!(!c.secure_cookies && !c.demo_account, "off unless asked for");
     let err = Config::try_parse_from(["perfect-pitch", "--addr", "not-an-address"]).unwrap_err();
     assert!(
         err.to_string().contains("invalid value 'not-an-address'"),
         "{err}"
     );
+}
+
+#[test]
+fn the_database_setting_names_a_file_or_a_postgres_url() {
+    let parse = |v: &str| Config::try_parse_from(["perfect-pitch", "--database", v]);
+    assert_eq!(
+        parse("sqlite:data/x.sqlite3").unwrap().database,
+        Location::Sqlite("data/x.sqlite3".into())
+    );
+    let c = parse("postgres://pp:s3cret@db.internal:5432/pp").unwrap();
+    assert_eq!(
+        c.database,
+        Location::Postgres("postgres://pp:s3cret@db.internal:5432/pp".into())
+    );
+    assert_eq!(
+        c.database.to_string(),
+        "postgres://pp:…@db.internal:5432/pp",
+        "the password is never shown"
+    );
+    assert_eq!(c.database_pool_size, 8);
+    assert_eq!(c.pg_options().statement_timeout, Duration::from_secs(10));
+    let err = parse("").unwrap_err().to_string();
+    assert!(err.contains("the database setting is empty"), "{err}");
+    let err = Config::try_parse_from(["perfect-pitch", "--database-pool-size", "0"]).unwrap_err();
+    assert!(err.to_string().contains("invalid value '0'"), "{err}");
+}
+
+/// A build without the PostgreSQL store says so at start, instead of failing obscurely.
+#[cfg(not(feature = "postgres"))]
+#[tokio::test]
+async fn a_postgres_url_needs_a_build_with_the_postgres_feature() {
+    let db = app::store::Db::connect(
+        &Location::Postgres("postgres://pp@localhost/pp".into()),
+        Default::default(),
+    )
+    .await;
+    let err = format!("{:?}", db.err().expect("no PostgreSQL store in this build"));
+    assert!(err.contains("--features postgres"), "{err}");
 }
 
 #[test]

@@ -5,11 +5,8 @@ use crate::common::*;
 use app::api::SetupOutcome;
 use reqwest::StatusCode;
 
-fn count_interviews(s: &TestServer) -> i64 {
-    rusqlite::Connection::open(&s.database)
-        .unwrap()
-        .query_row("SELECT count(*) FROM Interviews", [], |r| r.get(0))
-        .unwrap()
+async fn count_interviews(s: &TestServer) -> i64 {
+    query_i64(&s.database, "SELECT count(*) FROM Interviews").await
 }
 
 async fn post_form(s: &TestServer, c: &reqwest::Client, body: &str) -> reqwest::Response {
@@ -113,7 +110,7 @@ async fn bad_input_comes_back_beside_its_fields_and_stores_nothing() {
             "{body} → {to}"
         );
     }
-    assert_eq!(count_interviews(&s), 0);
+    assert_eq!(count_interviews(&s).await, 0);
 
     // The page shows each message beside its field and keeps what was typed.
     let resp = post_form(
@@ -168,7 +165,7 @@ async fn the_server_function_uses_the_same_rules() {
         outcome,
         SetupOutcome::Invalid(vec!["title_empty".into(), "skills_none".into()])
     );
-    assert_eq!(count_interviews(&s), 0);
+    assert_eq!(count_interviews(&s).await, 0);
 
     let resp = send(as_pairs(&args("Design round", &["8", "12"]))).await;
     let outcome: SetupOutcome = resp.json().await.unwrap();
@@ -177,7 +174,7 @@ async fn the_server_function_uses_the_same_rules() {
     };
     assert_eq!(interview.interview_type.unwrap().name, "System Design");
     assert_eq!(interview.question_count, 5);
-    assert_eq!(count_interviews(&s), 1);
+    assert_eq!(count_interviews(&s).await, 1);
 }
 
 #[tokio::test]
@@ -188,7 +185,7 @@ async fn signed_out_visitors_are_sent_to_sign_in() {
     assert_eq!(location(&resp), "/signin?next=%2Finterviews%2Fnew");
     let resp = page(&s, &c, "/interviews/new").await;
     assert_eq!(location(&resp), "/signin?next=%2Finterviews%2Fnew");
-    assert_eq!(count_interviews(&s), 0);
+    assert_eq!(count_interviews(&s).await, 0);
 }
 
 #[tokio::test]
@@ -319,7 +316,7 @@ async fn a_pasted_job_ad_pre_selects_its_skills_and_type_with_the_phrases() {
     assert!(html.contains(r#"<option value="1" selected"#), "{html}");
     assert!(html.contains("You will build services in Golang"));
     // Nothing is stored until the form is submitted.
-    assert_eq!(count_interviews(&s), 0);
+    assert_eq!(count_interviews(&s).await, 0);
 }
 
 #[tokio::test]

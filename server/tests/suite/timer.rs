@@ -17,16 +17,23 @@ async fn create(s: &TestServer, c: &reqwest::Client, body: Value) -> (StatusCode
 }
 
 /// Makes the current question look asked `seconds` ago, as if the person had been thinking.
-fn asked_ago(s: &TestServer, id: &str, seconds: u32) {
-    db(s)
-        .execute(
+async fn asked_ago(s: &TestServer, id: &str, seconds: u32) {
+    let question = format!(
+        "WHERE interview_id = '{id}' AND order_in_interview =
+             (SELECT max(order_in_interview) FROM Interview_Questions WHERE interview_id = '{id}')"
+    );
+    execute_each(
+        &s.database,
+        &format!(
             "UPDATE Interview_Questions SET timestamp_asked =
-                 strftime('%Y-%m-%d %H:%M:%f', 'now', ?2)
-             WHERE interview_id = ?1 AND order_in_interview =
-                 (SELECT max(order_in_interview) FROM Interview_Questions WHERE interview_id = ?1)",
-            rusqlite::params![id, format!("-{seconds} seconds")],
-        )
-        .unwrap();
+                 strftime('%Y-%m-%d %H:%M:%f', 'now', '-{seconds} seconds') {question}"
+        ),
+        &format!(
+            "UPDATE Interview_Questions SET timestamp_asked =
+                 pp_now() - make_interval(secs => {seconds}) {question}"
+        ),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -96,7 +103,7 @@ async fn a_timed_question_counts_down_and_the_report_says_how_long_each_answer_t
         "no countdown in the page"
     );
 
-    asked_ago(&s, &id, 150);
+    asked_ago(&s, &id, 150).await;
     let clock = live(&s, &c, &id).await.progress.answer_clock.unwrap();
     assert!((150..=153).contains(&clock.waited_seconds), "{clock:?}");
     let html = page(&s, &c, &format!("/interviews/{id}"))
@@ -139,7 +146,7 @@ async fn an_untimed_interview_has_no_clock_but_still_reports_each_answers_time()
     let id = i.id.as_str();
     let l = turn_ok(&s, &c, id, "start", None).await;
     assert_eq!(l.progress.answer_clock, None);
-    asked_ago(&s, id, 40);
+    asked_ago(&s, id, 40).await;
     turn_ok(&s, &c, id, "answer", Some(&strong_answer(&s, id))).await;
     let done = turn_ok(&s, &c, id, "end", None).await;
     let first = &done.report.unwrap().questions[0];

@@ -115,7 +115,7 @@ pub async fn migrate(client: &mut Client) -> Result<Vec<String>> {
 async fn copy_catalogue(tx: &tokio_postgres::Transaction<'_>) -> Result<()> {
     use futures::SinkExt;
     let mut sqlite = rusqlite::Connection::open_in_memory()?;
-    super::migrate(&mut sqlite)?;
+    crate::store::migrate(&mut sqlite)?;
     for (table, identity) in CATALOGUE {
         let columns: Vec<String> = tx
             .query(
