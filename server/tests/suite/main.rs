@@ -12,6 +12,7 @@ mod account_page;
 mod accounts;
 mod api;
 mod connections;
+mod crash;
 mod export;
 mod history;
 mod hostile;
