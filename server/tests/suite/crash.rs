@@ -24,7 +24,7 @@ async fn spawn(database: &app::store::Location) -> (Child, String) {
         app::store::Location::Sqlite(path) => path.display().to_string(),
         app::store::Location::Postgres(url) => url.clone(),
     };
-    let child = Command::new(env!("CARGO_BIN_EXE_perfect-pitch"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_perfect-pitch"))
         .args(["--addr", &format!("127.0.0.1:{port}")])
         .args(["--database", &database])
         .args(["--leptos-config", "../Leptos.toml"])
@@ -44,6 +44,8 @@ async fn spawn(database: &app::store::Location) -> (Child, String) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start on {database}");
 }
 
