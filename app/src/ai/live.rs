@@ -210,6 +210,8 @@ impl Live {
         if let Some(rx) = self.follow(interview_id) {
             return Ok(Some(rx));
         }
+        // Listening before reading the saved text, so no piece falls between the two.
+        let pieces = self.inner.db.reply_pieces();
         let Some((message_id, text)) = self.inner.db.pending_reply(interview_id).await? else {
             return Ok(None);
         };
@@ -217,7 +219,7 @@ impl Live {
             text,
             state: ReplyState::Writing,
         });
-        tokio::spawn(follow_stored(self.inner.db.clone(), message_id, tx));
+        tokio::spawn(follow_stored(self.inner.db.clone(), message_id, tx, pieces));
         Ok(Some(rx))
     }
 
@@ -489,6 +491,13 @@ impl Inner {
             tx.subscribe(),
         ));
         let _stop_keeping = AbortOnDrop(keeper);
+        let _stop_publishing = self.db.publishes_pieces().then(|| {
+            AbortOnDrop(tokio::spawn(publish_pieces(
+                self.db.clone(),
+                pending.reply_message_id.clone(),
+                tx.subscribe(),
+            )))
+        });
         let written = self.write_reply(&d.brief, used, &tx, &mut usage).await;
         match &written {
             Ok(_) => self.stats.reply.observe(asked.elapsed()),
@@ -575,9 +584,41 @@ async fn keep_turn(
     }
 }
 
-/// Follows, from the database, a reply another node is writing: its saved text as it grows,
-/// then stored or gone.
-async fn follow_stored(db: Db, reply_message_id: String, tx: watch::Sender<ReplyProgress>) {
+/// Where the store carries them to other nodes: publishes the reply's text as it grows, each
+/// new part as a piece with its offset (parts that arrive while one is being sent go together).
+async fn publish_pieces(db: Db, reply: String, mut progress: watch::Receiver<ReplyProgress>) {
+    let mut sent = 0;
+    while progress.changed().await.is_ok() {
+        let new = {
+            let p = progress.borrow_and_update();
+            p.text
+                .get(sent..)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+        };
+        let Some(text) = new else { continue };
+        let piece = store::ReplyPiece {
+            reply: reply.clone(),
+            offset: sent,
+            text,
+        };
+        sent += piece.text.len();
+        if let Err(e) = db.publish_reply_piece(piece).await {
+            // Followers elsewhere catch up from the saved text.
+            tracing::warn!(error = %e, "could not publish a reply's piece");
+        }
+    }
+}
+
+/// Follows, from the database, a reply another node is writing: the pieces that node
+/// publishes, where the store carries them (`pieces`), and its saved text as it grows (which
+/// also fills any piece missed); then stored or gone.
+async fn follow_stored(
+    db: Db,
+    reply_message_id: String,
+    tx: watch::Sender<ReplyProgress>,
+    mut pieces: Option<tokio::sync::broadcast::Receiver<store::ReplyPiece>>,
+) {
     let extend = |text: &str| {
         tx.send_if_modified(|p| {
             let longer = text.len() > p.text.len() && text.starts_with(p.text.as_str());
@@ -587,8 +628,30 @@ async fn follow_stored(db: Db, reply_message_id: String, tx: watch::Sender<Reply
             longer
         });
     };
+    let mut next_read = tokio::time::Instant::now() + PARTIAL_REPLY_EVERY;
     loop {
-        tokio::time::sleep(PARTIAL_REPLY_EVERY).await;
+        let piece = async {
+            match pieces.as_mut() {
+                Some(rx) => rx.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            received = piece => {
+                use tokio::sync::broadcast::error::RecvError;
+                match received {
+                    Ok(piece) if piece.reply == reply_message_id => {
+                        tx.send_if_modified(|p| apply_piece(&mut p.text, &piece));
+                    }
+                    // Another reply's, or some missed: the saved text fills the gap.
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => pieces = None,
+                }
+                continue;
+            }
+            _ = tokio::time::sleep_until(next_read) => {}
+        }
+        next_read = tokio::time::Instant::now() + PARTIAL_REPLY_EVERY;
         if tx.is_closed() {
             return;
         }
@@ -609,6 +672,21 @@ async fn follow_stored(db: Db, reply_message_id: String, tx: watch::Sender<Reply
             }
             Err(e) => tracing::warn!(error = %e, "could not read a reply another node writes"),
         }
+    }
+}
+
+/// Adds the part of `piece` that follows `text`, if it follows on from it; whether it did.
+fn apply_piece(text: &mut String, piece: &store::ReplyPiece) -> bool {
+    let end = piece.offset + piece.text.len();
+    if piece.offset > text.len() || end <= text.len() {
+        return false;
+    }
+    match piece.text.get(text.len() - piece.offset..) {
+        Some(new) => {
+            text.push_str(new);
+            true
+        }
+        None => false,
     }
 }
 
@@ -709,5 +787,40 @@ fn live_view(
         report,
         report_error: state.report_error,
         report_fallback: state.report_fallback,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn piece(offset: usize, text: &str) -> store::ReplyPiece {
+        store::ReplyPiece {
+            reply: "m1".into(),
+            offset,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_piece_adds_only_what_follows_the_text_so_far() {
+        let mut text = "Hello, ".to_owned();
+        assert!(apply_piece(&mut text, &piece(7, "Ada.")), "follows on");
+        assert_eq!(text, "Hello, Ada.");
+        assert!(!apply_piece(&mut text, &piece(0, "Hello")), "already shown");
+        assert!(
+            apply_piece(&mut text, &piece(7, "Ada. Welcome")),
+            "overlaps"
+        );
+        assert_eq!(text, "Hello, Ada. Welcome");
+        assert!(
+            !apply_piece(&mut text, &piece(40, "later")),
+            "a gap is not bridged"
+        );
+        assert_eq!(text, "Hello, Ada. Welcome");
+        // A piece whose text would be cut inside a character is not applied.
+        let mut text = "Ca".to_owned();
+        assert!(!apply_piece(&mut text, &piece(1, "éa")));
+        assert_eq!(text, "Ca");
     }
 }

@@ -27,7 +27,7 @@ pub use rusqlite::Connection;
 pub use sessions::*;
 pub use signin::*;
 pub use turns::*;
-pub use units::{Checked, StoreHealth, Tx};
+pub use units::{Checked, ReplyPiece, StoreHealth, Tx};
 pub use users::*;
 
 use crate::model::{InterviewId, UserId};

@@ -136,6 +136,15 @@ impl<'a> Tx<'a> {
     }
 }
 
+/// A piece of a reply being written: `text` found at byte `offset` of reply `reply`'s text.
+/// Published by the node writing it where other nodes can receive it (PostgreSQL's `NOTIFY`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReplyPiece {
+    pub reply: String,
+    pub offset: usize,
+    pub text: String,
+}
+
 /// What `/healthz` says of the store.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct StoreHealth {
@@ -393,6 +402,39 @@ impl Db {
     pub async fn stored_reply(&self, reply_message_id: &str) -> Result<StoredReply> {
         let id = reply_message_id.to_owned();
         on_store!(self, read, move |c| stored_reply(c, &id))
+    }
+
+    /// Whether pieces published here reach other nodes (PostgreSQL); on SQLite followers on
+    /// other servers read the saved text instead.
+    pub fn publishes_pieces(&self) -> bool {
+        !matches!(self.engine, Engine::Sqlite(_))
+    }
+
+    /// Publishes a piece of a reply being written to every node's followers.
+    pub async fn publish_reply_piece(&self, piece: ReplyPiece) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                let _ = piece;
+                Ok(())
+            }
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(p) => {
+                p.write(move |c| {
+                    super::pg::publish_piece(c, &piece.reply, piece.offset, &piece.text)
+                })
+                .await
+            }
+        }
+    }
+
+    /// The pieces of replies being written on any node, from now on; `None` where they are
+    /// not published.
+    pub fn reply_pieces(&self) -> Option<tokio::sync::broadcast::Receiver<ReplyPiece>> {
+        match &self.engine {
+            Engine::Sqlite(_) => None,
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(p) => Some(p.reply_pieces()),
+        }
     }
 
     /// Extends the lease of a turn `node` is writing; `false` when it is gone.

@@ -608,14 +608,22 @@ async fn a_reply_written_on_one_node_is_followed_from_another() {
     let b = node_b(&a).await;
     tokio::time::sleep(Duration::from_millis(700)).await;
 
-    // The session is in the shared database, so the same cookie is signed in on B.
-    let events = reply_events(&b, &c, &i.id).await;
+    // The session is in the shared database, so the same cookie is signed in on B. Followed
+    // on both nodes at once: on A from the writing itself, on B through the database.
+    let (on_a, events) = tokio::join!(reply_events(&a, &c, &i.id), reply_events(&b, &c, &i.id));
     assert_eq!(events.first().unwrap().0, "snapshot", "{events:?}");
     assert_eq!(events.last().unwrap().0, "done", "{events:?}");
-    assert!(
-        events.iter().filter(|(n, _)| n == "token").count() >= 2,
-        "followed piece by piece: {events:?}"
-    );
+    let tokens = |events: &[(String, String)]| events.iter().filter(|(n, _)| n == "token").count();
+    assert!(tokens(&events) >= 2, "followed piece by piece: {events:?}");
+    if matches!(b.database, app::store::Location::Postgres(_)) {
+        // PostgreSQL carries every piece (NOTIFY), not only the text saved every 300 ms.
+        assert!(
+            tokens(&events) * 3 >= tokens(&on_a) * 2,
+            "token by token: {} pieces on B, {} on A",
+            tokens(&events),
+            tokens(&on_a)
+        );
+    }
     let followed: String = events
         .iter()
         .filter(|(n, _)| n == "snapshot" || n == "token")
@@ -637,5 +645,41 @@ async fn a_reply_written_on_one_node_is_followed_from_another() {
     let (status, body) = turn(&b, &c, &i.id, "skip", None).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     wait_idle(&a, &c, &i.id).await;
+    b.stop().await;
+}
+
+/// On PostgreSQL: when the listen connections are cut (a restarted database, a network
+/// blip), each node connects again and pieces flow again, token by token.
+#[tokio::test]
+async fn pieces_flow_again_after_the_listen_connection_is_lost() {
+    let (a, mock, c, i) = greeting_being_written(Duration::from_millis(10)).await;
+    if !matches!(a.database, app::store::Location::Postgres(_)) {
+        return; // Only PostgreSQL carries pieces between nodes.
+    }
+    let b = node_b(&a).await;
+    wait_idle(&a, &c, &i.id).await;
+    execute(
+        &a.database,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE query LIKE 'LISTEN%' AND datname = current_database()",
+    )
+    .await;
+    // Each node connects again a second after losing its connection.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    mock.push(Script::Stream {
+        pieces: words("Thank you. Let us move on to the next question, which is about testing."),
+        gap: Duration::from_millis(80),
+    });
+    let (status, body) = turn(&a, &c, &i.id, "skip", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (on_a, on_b) = tokio::join!(reply_events(&a, &c, &i.id), reply_events(&b, &c, &i.id));
+    let tokens = |events: &[(String, String)]| events.iter().filter(|(n, _)| n == "token").count();
+    assert!(
+        tokens(&on_b) * 3 >= tokens(&on_a) * 2 && tokens(&on_a) >= 5,
+        "token by token again: {} pieces on B, {} on A",
+        tokens(&on_b),
+        tokens(&on_a)
+    );
     b.stop().await;
 }

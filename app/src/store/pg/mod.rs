@@ -13,6 +13,7 @@
 mod catalog;
 mod interviews;
 mod messages;
+mod pieces;
 mod progress;
 mod schema;
 mod sessions;
@@ -23,6 +24,7 @@ mod users;
 pub use catalog::*;
 pub use interviews::*;
 pub use messages::*;
+pub use pieces::publish_piece;
 pub use progress::*;
 pub use schema::{connect, migrate, steps};
 pub use sessions::*;
@@ -80,6 +82,8 @@ pub struct PgStore {
     slots: Arc<tokio::sync::Semaphore>,
     /// How long writes waited for a connection.
     write_wait: Arc<crate::stats::Histogram>,
+    /// Replies' pieces published by any node, as this node's listen connection receives them.
+    pieces: tokio::sync::broadcast::Sender<crate::store::ReplyPiece>,
 }
 
 /// Owns the pool so that its connections close on a thread of their own: each blocking
@@ -101,6 +105,8 @@ impl PgStore {
         let mut client = connect(url).await?;
         migrate(&mut client).await?;
         drop(client);
+        let (pieces, _) = tokio::sync::broadcast::channel(pieces::QUEUE);
+        PgStore::listen(url.to_owned(), pieces.clone());
         let mut config: postgres::Config = url
             .parse()
             .map_err(|e| StoreError::Internal(format!("bad PostgreSQL URL: {e}")))?;
@@ -124,6 +130,7 @@ impl PgStore {
             pool: Arc::new(PoolOwner(Some(pool))),
             slots: Arc::new(tokio::sync::Semaphore::new(size as usize)),
             write_wait: Arc::default(),
+            pieces,
         })
     }
 
@@ -201,6 +208,11 @@ impl PgStore {
             Ok(out)
         })
         .await
+    }
+
+    /// Pieces of replies being written on any node, from now on.
+    pub fn reply_pieces(&self) -> tokio::sync::broadcast::Receiver<crate::store::ReplyPiece> {
+        self.pieces.subscribe()
     }
 
     pub fn write_wait(&self) -> &crate::stats::Histogram {
