@@ -5,6 +5,8 @@
 #                                     (default data/postgres) and prints its database URL
 #   scripts/postgres.sh stop [DIR]    stops it
 #   scripts/postgres.sh url [DIR]     prints the URL of a running one
+#   scripts/postgres.sh createdb NAME [DIR]
+#                                     makes an empty database NAME in a running one; prints its URL
 #
 # The cluster listens on a Unix socket inside DIR only (no TCP port), so nothing else on the
 # machine or the network can reach it; inside, trust authentication for its one user.
@@ -16,6 +18,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 action="${1:-}"
+if [ "$action" = createdb ]; then
+  name="${2:?createdb needs a database name}"
+  shift
+fi
 dir="$(realpath -m "${2:-data/postgres}")"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
 if [ -z "$bin" ]; then
@@ -33,7 +39,7 @@ fi
 
 url() {
   # tokio-postgres and libpq both read a socket directory from `host`.
-  echo "postgres://$owner@localhost/perfect_pitch?host=$dir"
+  echo "postgres://$owner@localhost/${1:-perfect_pitch}?host=$dir"
 }
 
 case "$action" in
@@ -60,8 +66,12 @@ case "$action" in
     fi
     ;;
   url) url ;;
+  createdb)
+    as_owner "$bin/createdb" -h "$dir" -U "$owner" "$name"
+    url "$name"
+    ;;
   *)
-    echo "usage: scripts/postgres.sh start|stop|url [DIR]" >&2
+    echo "usage: scripts/postgres.sh start|stop|url [DIR], or createdb NAME [DIR]" >&2
     exit 2
     ;;
 esac

@@ -24,6 +24,16 @@ if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 
 step() { printf '\n\033[1;34m==>\033[0m %s\n' "$*"; }
 
+# Throw-away PostgreSQL clusters made below, stopped and removed however the run ends.
+clusters=()
+remove_clusters() {
+  for dir in "${clusters[@]}"; do
+    scripts/postgres.sh stop "$dir" >/dev/null 2>&1 || true
+    rm -rf "$dir"
+  done
+}
+trap remove_clusters EXIT
+
 step "cargo fmt --check"
 cargo fmt --all --check
 
@@ -48,7 +58,7 @@ if ! $fast || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 
   step "tests: server again, every test on PostgreSQL (a throw-away cluster, a database per server)"
   pg_dir="$(mktemp -d /tmp/pp-test-postgres.XXXXXX)"
-  trap 'scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1; rm -rf "$pg_dir"' EXIT
+  clusters+=("$pg_dir")
   PP_TEST_POSTGRES="$(PP_POSTGRES_OPTIONS="-c fsync=off -c full_page_writes=off" \
     scripts/postgres.sh start "$pg_dir")" cargo test -p server --features postgres --test suite
   scripts/postgres.sh stop "$pg_dir" >/dev/null
@@ -62,13 +72,19 @@ fi
 step "tests: a whole interview against the real local model (SmolLM2-135M, llama.cpp server)"
 cargo test -p server --test suite local_model -- --ignored
 
-step "release build (server and optimised wasm)"
-cargo leptos build --release --precompress
+step "release build (server with the PostgreSQL store, and optimised wasm)"
+cargo leptos build --release --precompress --bin-features postgres
 
 step "browser tests (Playwright + Chromium, against the release build)"
 # The mock model server model.spec.js starts (already built by `cargo test -p server`).
 cargo build -p server --example mock_model
-(cd end2end && npx playwright test)
+# two-servers.spec.js runs two app servers on one PostgreSQL database behind a load balancer.
+e2e_pg="$(mktemp -d /tmp/pp-e2e-postgres.XXXXXX)"
+clusters+=("$e2e_pg")
+scripts/postgres.sh start "$e2e_pg" > /dev/null
+PP_E2E_POSTGRES="$(scripts/postgres.sh createdb e2e "$e2e_pg")" \
+  bash -c 'cd end2end && npx playwright test'
+scripts/postgres.sh stop "$e2e_pg" > /dev/null
 
 step "the run command serves (scripts/run.sh, on a free port)"
 scripts/smoke-run.sh

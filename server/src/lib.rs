@@ -215,6 +215,9 @@ pub async fn app_with(
                 if let Err(e) = db.forget_old_failures(forget_after).await {
                     tracing::warn!(error = %e, "could not forget old sign-in failures");
                 }
+                if let Err(e) = db.forget_recovered_rates().await {
+                    tracing::warn!(error = %e, "could not forget recovered rate limits");
+                }
             }
         }
     });

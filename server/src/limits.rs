@@ -3,6 +3,10 @@
 //! regenerated) and on the JSON API; per address on registration. Over the limit a request
 //! answers 429 with `Retry-After`, before any work is done.
 //!
+//! Servers on PostgreSQL keep the limits' state in the shared database (`Db::take_rate`), so
+//! a user's requests spread over several servers count once; a SQLite server keeps it in
+//! memory (a write per API request through SQLite's one writer would cost more than it saves).
+//!
 //! The client address is the socket's, or — with `--trust-proxy`, behind a reverse proxy that
 //! appends to `X-Forwarded-For` — the last address in that header (the one the proxy saw;
 //! earlier entries are the client's own claims and cannot be trusted).
@@ -65,17 +69,54 @@ fn limiter(rate: Rate) -> DefaultKeyedRateLimiter<String> {
 }
 
 pub struct RateLimits {
+    policy: RatePolicy,
     model: DefaultKeyedRateLimiter<String>,
     api: DefaultKeyedRateLimiter<String>,
     register: DefaultKeyedRateLimiter<String>,
 }
 
+/// The kinds of call limited, each with its own limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Model,
+    Api,
+    Register,
+}
+
 impl RateLimits {
     pub fn new(p: RatePolicy) -> RateLimits {
         RateLimits {
+            policy: p,
             model: limiter(p.model),
             api: limiter(p.api),
             register: limiter(p.register),
+        }
+    }
+
+    /// Takes one call of `kind` for `key`: `Ok`, or how long to wait. In the database when
+    /// the store shares limits between servers, else in this server's memory. If the
+    /// database cannot be asked, the call goes ahead: it needs the same database and fails
+    /// on its own.
+    async fn take(&self, db: &app::store::Db, kind: Kind, key: &str) -> Result<(), Duration> {
+        let (limiter, rate, name) = match kind {
+            Kind::Model => (&self.model, self.policy.model, "model"),
+            Kind::Api => (&self.api, self.policy.api, "api"),
+            Kind::Register => (&self.register, self.policy.register, "register"),
+        };
+        match db
+            .take_rate(&format!("{name}:{key}"), rate.burst, rate.per)
+            .await
+        {
+            Ok(Some(verdict)) => verdict,
+            Ok(None) => limiter.check_key(&key.to_owned()).map_err(|not_until| {
+                not_until.wait_time_from(governor::clock::Clock::now(
+                    &governor::clock::DefaultClock::default(),
+                ))
+            }),
+            Err(e) => {
+                tracing::warn!(error = %e, "the shared rate limits could not be read");
+                Ok(())
+            }
         }
     }
 
@@ -141,15 +182,15 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
         ))
         || job_ad_page
     {
-        Some((&state.limits.model, false))
+        Some((Kind::Model, false))
     } else if path.starts_with("/api/v1/") {
-        Some((&state.limits.api, false))
+        Some((Kind::Api, false))
     } else if post && path == "/auth/register" {
-        Some((&state.limits.register, true))
+        Some((Kind::Register, true))
     } else {
         None
     };
-    let Some((limiter, by_address)) = which else {
+    let Some((kind, by_address)) = which else {
         return next.run(request).await;
     };
     let addr = request
@@ -173,14 +214,9 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
         Some(id) => format!("user:{id}"),
         None => format!("ip:{addr}"),
     };
-    match limiter.check_key(&key) {
+    match state.limits.take(&state.db, kind, &key).await {
         Ok(()) => next.run(request).await,
-        Err(not_until) => {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            too_many(path, wait)
-        }
+        Err(wait) => too_many(request.uri().path(), wait),
     }
 }
 

@@ -207,13 +207,18 @@ impl Live {
         &self,
         interview_id: &str,
     ) -> Result<Option<watch::Receiver<ReplyProgress>>, StoreError> {
-        if let Some(rx) = self.follow(interview_id) {
-            return Ok(Some(rx));
+        let here = self.follow(interview_id);
+        if let Some(rx) = &here
+            && rx.borrow().state == ReplyState::Writing
+        {
+            return Ok(here);
         }
-        // Listening before reading the saved text, so no piece falls between the two.
+        // A turn this node finished lingers for late followers, but a newer one another node
+        // is writing is the one to follow. Listening before reading the saved text, so no
+        // piece falls between the two.
         let pieces = self.inner.db.reply_pieces();
         let Some((message_id, text)) = self.inner.db.pending_reply(interview_id).await? else {
-            return Ok(None);
+            return Ok(here);
         };
         let (tx, rx) = watch::channel(ReplyProgress {
             text,

@@ -344,8 +344,69 @@ pub fn question_candidates(
             .collect(),
         None => Vec::new(),
     };
+    gather_candidates(
+        &suggested,
+        skill_ids,
+        difficulty,
+        seed,
+        per_skill,
+        recent,
+        |fetch| match fetch {
+            Fetch::Sample { skill, level, seed } => sample_questions(
+                conn,
+                skill,
+                level,
+                interview_type_id,
+                seed,
+                per_skill,
+                recent,
+            ),
+            Fetch::Met(skill) => {
+                let mut met = conn.prepare_cached(&format!(
+                    "SELECT {}
+                     FROM json_each(?2) AS r JOIN Questions q ON q.question_id = r.value
+                     WHERE q.skill_id = ?1",
+                    question_columns("?3")
+                ))?;
+                met.query_map(
+                    params![skill, id_array(recent), interview_type_id],
+                    question_from_row,
+                )?
+                .map(|q| q.map_err(Into::into))
+                .collect()
+            }
+        },
+    )
+}
+
+/// What [`gather_candidates`] asks its store for.
+pub(crate) enum Fetch {
+    /// Up to `per_skill` fresh questions of `skill` (of `level`, or any), from a point `seed`
+    /// chooses.
+    Sample {
+        skill: SkillId,
+        level: Option<crate::model::Difficulty>,
+        seed: u64,
+    },
+    /// The skill's questions the user met recently.
+    Met(SkillId),
+}
+
+/// [`question_candidates`]' rules, for either store's queries (`fetch`): the skills in order
+/// (the type's `suggested` ones first), each sampled at its level, falling back on the other
+/// levels and then on recent questions when it runs short; the pool in the order the plan
+/// expects.
+pub(crate) fn gather_candidates(
+    suggested: &[SkillId],
+    skill_ids: &[SkillId],
+    difficulty: crate::model::DifficultyPlan<'_>,
+    seed: u64,
+    per_skill: usize,
+    recent: &[QuestionId],
+    mut fetch: impl FnMut(Fetch) -> Result<Vec<Question>>,
+) -> Result<Vec<Question>> {
     let mut skills: Vec<SkillId> = if skill_ids.is_empty() {
-        suggested.clone()
+        suggested.to_vec()
     } else {
         skill_ids.to_vec()
     };
@@ -355,41 +416,23 @@ pub fn question_candidates(
     for (k, skill) in skills.iter().enumerate() {
         let level = difficulty.level_for(*skill);
         let seed = seed.wrapping_add(k as u64 * 0x9e37_79b9);
-        let sample = |level| {
-            sample_questions(
-                conn,
-                *skill,
-                level,
-                interview_type_id,
-                seed,
-                per_skill,
-                recent,
-            )
-        };
-        let mut got = sample(level)?;
+        let skill = *skill;
+        let mut got = fetch(Fetch::Sample { skill, level, seed })?;
         // Fewer than asked for: that was every fresh question there is.
         let mut whole = got.len() < per_skill;
         if level.is_some() && whole {
             // Short of the chosen difficulty: the others, for the plan to fall back on.
-            let any = sample(None)?;
+            let any = fetch(Fetch::Sample {
+                skill,
+                level: None,
+                seed,
+            })?;
             whole = any.len() < per_skill;
             got.extend(any);
         }
         out.extend(got);
         if whole && !recent.is_empty() {
-            let mut met = conn.prepare_cached(&format!(
-                "SELECT {}
-                 FROM json_each(?2) AS r JOIN Questions q ON q.question_id = r.value
-                 WHERE q.skill_id = ?1",
-                question_columns("?3")
-            ))?;
-            let rows = met.query_map(
-                params![skill, id_array(recent), interview_type_id],
-                question_from_row,
-            )?;
-            for q in rows {
-                out.push(q?);
-            }
+            out.extend(fetch(Fetch::Met(skill))?);
         }
     }
     // The pool order the plan expects: skill (as above), then difficulty, then id.

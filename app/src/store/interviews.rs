@@ -223,7 +223,9 @@ fn touch(tx: &Transaction<'_>, interview_id: &str) -> Result<()> {
 
 /// Creates an interview with its skills in one transaction: either all of it is stored or,
 /// on any error (unknown user, type or skill; invalid title), nothing is.
-pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Interview> {
+/// The checks a new interview passes before anything is stored: its title and skills
+/// (returned cleaned), question count and answer time.
+pub(crate) fn checked_new_interview(new: &NewInterview) -> Result<(String, Vec<SkillId>)> {
     let title = checked_text("title", &new.title, MAX_TITLE_CHARS)?;
     let skill_ids = checked_skill_ids(&new.skill_ids)?;
     if !QUESTION_COUNTS.contains(&new.question_count) {
@@ -240,6 +242,11 @@ pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Int
             crate::model::ANSWER_TIMES
         )));
     }
+    Ok((title, skill_ids))
+}
+
+pub fn create_interview(conn: &mut Connection, new: &NewInterview) -> Result<Interview> {
+    let (title, skill_ids) = checked_new_interview(new)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let user_found: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM Users WHERE user_id = ?1)",
@@ -566,6 +573,31 @@ pub fn delete_interview(conn: &mut Connection, interview_id: &str) -> Result<()>
     Ok(())
 }
 
+/// Gives each of `interviews` its skills and their levels from `links` (interview, skill,
+/// level if set), which come in the order the skills are shown.
+pub(crate) fn attach_skills(
+    interviews: &mut [Interview],
+    links: Vec<(InterviewId, Skill, Option<String>)>,
+) -> Result<()> {
+    let mut by_interview: HashMap<InterviewId, (Vec<Skill>, Vec<SkillLevel>)> = HashMap::new();
+    for (interview_id, skill, level) in links {
+        let (skills, levels) = by_interview.entry(interview_id).or_default();
+        if let Some(level) = level {
+            levels.push(SkillLevel {
+                skill_id: skill.id,
+                difficulty: level.parse().map_err(|e: String| StoreError::Internal(e))?,
+            });
+        }
+        skills.push(skill);
+    }
+    for interview in interviews {
+        let (skills, mut levels) = by_interview.remove(&interview.id).unwrap_or_default();
+        levels.sort_by_key(|l| l.skill_id);
+        (interview.skills, interview.skill_levels) = (skills, levels);
+    }
+    Ok(())
+}
+
 /// Escapes LIKE's wildcards so a search for "100%" finds that text, not everything.
 pub(crate) fn like_pattern(query: &str) -> String {
     let mut out = String::with_capacity(query.len() + 2);
@@ -666,35 +698,23 @@ pub fn list_interviews(
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        let mut by_interview: HashMap<InterviewId, (Vec<Skill>, Vec<SkillLevel>)> = HashMap::new();
         let mut stmt = conn.prepare_cached(
             "SELECT l.interview_id, s.skill_id, s.skill_name, s.description, l.difficulty_level
              FROM Interview_Skills l JOIN Skills s ON s.skill_id = l.skill_id
              WHERE l.interview_id IN (SELECT value FROM json_each(?1))
              ORDER BY s.skill_name COLLATE NOCASE",
         )?;
-        let mut rows = stmt.query([ids_json])?;
-        while let Some(row) = rows.next()? {
-            let interview_id: InterviewId = row.get(0)?;
-            let (skills, levels) = by_interview.entry(interview_id).or_default();
-            let skill = Skill {
-                id: row.get(1)?,
-                name: row.get(2)?,
-                description: row.get(3)?,
-            };
-            if let Some(level) = row.get::<_, Option<String>>(4)? {
-                levels.push(SkillLevel {
-                    skill_id: skill.id,
-                    difficulty: level.parse().map_err(|e: String| StoreError::Internal(e))?,
-                });
-            }
-            skills.push(skill);
-        }
-        for interview in &mut interviews {
-            let (skills, mut levels) = by_interview.remove(&interview.id).unwrap_or_default();
-            levels.sort_by_key(|l| l.skill_id);
-            (interview.skills, interview.skill_levels) = (skills, levels);
-        }
+        let links = stmt
+            .query_map([ids_json], |row| {
+                let skill = Skill {
+                    id: row.get(1)?,
+                    name: row.get(2)?,
+                    description: row.get(3)?,
+                };
+                Ok((row.get(0)?, skill, row.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        attach_skills(&mut interviews, links)?;
     }
 
     Ok(InterviewPage {

@@ -33,10 +33,8 @@ pub fn progress(
          ORDER BY s.skill_name COLLATE NOCASE, f.skill_id, at, i.interview_id",
     )?;
     let mut rows = stmt.query(params![user_id, filter.interview_type_id, since])?;
-    let mut out = Vec::new();
-    let mut current: Option<(SkillId, String, Vec<RatingPoint>)> = None;
+    let mut points = Vec::new();
     while let Some(row) = rows.next()? {
-        let skill_id: SkillId = row.get(0)?;
         let point = RatingPoint {
             interview_id: row.get(2)?,
             title: row
@@ -46,6 +44,17 @@ pub fn progress(
             rating: row.get(5)?,
             answered: row.get::<_, Option<u32>>(6)?.unwrap_or(0),
         };
+        points.push((row.get(0)?, row.get(1)?, point));
+    }
+    Ok(series(points))
+}
+
+/// Ratings (skill, its name, the rating), ordered by skill and then time, as one series per
+/// skill.
+pub(crate) fn series(points: Vec<(SkillId, String, RatingPoint)>) -> Vec<SkillProgress> {
+    let mut out = Vec::new();
+    let mut current: Option<(SkillId, String, Vec<RatingPoint>)> = None;
+    for (skill_id, name, point) in points {
         match &mut current {
             Some((id, _, points)) if *id == skill_id => points.push(point),
             _ => {
@@ -54,12 +63,12 @@ pub fn progress(
                         SkillProgress::from_points(id, name, points)
                     }),
                 );
-                current = Some((skill_id, row.get(1)?, vec![point]));
+                current = Some((skill_id, name, vec![point]));
             }
         }
     }
     out.extend(current.and_then(|(id, name, points)| SkillProgress::from_points(id, name, points)));
-    Ok(out)
+    out
 }
 
 /// For each of `skills`, the level an adaptive interview would ask it at now, and why
@@ -70,7 +79,15 @@ pub fn adaptive_levels(
     skills: &[SkillId],
 ) -> Result<Vec<(SkillLevel, String)>> {
     let rated = progress(conn, user_id, &ProgressFilter::default())?;
-    Ok(skills
+    Ok(levels_from(&rated, skills))
+}
+
+/// Each of `skills`' adaptive level and why, from the person's progress (`rated`).
+pub(crate) fn levels_from(
+    rated: &[SkillProgress],
+    skills: &[SkillId],
+) -> Vec<(SkillLevel, String)> {
+    skills
         .iter()
         .map(|&skill_id| {
             let ratings: Vec<u8> = rated
@@ -86,5 +103,5 @@ pub fn adaptive_levels(
                 adaptive_reason(&ratings),
             )
         })
-        .collect())
+        .collect()
 }

@@ -7,8 +7,8 @@
 
 use super::{NOW_SQL, Result, StoreError, get_interview, id_array};
 use crate::model::{
-    Difficulty, Interview, InterviewId, InterviewStatus, KeyPointResult, Message, QuestionId,
-    QuestionOutcome, QuestionReport, Report, Role, Rubric, Skill, SkillId, SkillReport,
+    Difficulty, Interview, InterviewId, InterviewStatus, KeyPointResult, Message, Question,
+    QuestionId, QuestionOutcome, QuestionReport, Report, Role, Rubric, Skill, SkillId, SkillReport,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
@@ -139,24 +139,7 @@ pub fn turn_state(conn: &Connection, interview_id: &str) -> Result<TurnState> {
     let bank_ids: Vec<QuestionId> = asked.iter().filter_map(|q| q.question_bank_id).collect();
     let rubrics = super::question_rubrics(conn, &bank_ids)?;
     let plan_skills = match &plan {
-        Some(ids) => {
-            let skills: HashMap<QuestionId, Option<SkillId>> =
-                super::get_questions_by_ids(conn, ids)?
-                    .into_iter()
-                    .map(|q| (q.id, q.skill_id))
-                    .collect();
-            // A planned question since deleted from the bank keeps its asked row's skill.
-            ids.iter()
-                .map(|id| {
-                    skills.get(id).copied().flatten().or_else(|| {
-                        asked
-                            .iter()
-                            .find(|q| q.question_bank_id == Some(*id))
-                            .and_then(|q| q.skill_id)
-                    })
-                })
-                .collect()
-        }
+        Some(ids) => plan_skills(ids, &super::get_questions_by_ids(conn, ids)?, &asked),
         None => Vec::new(),
     };
     Ok(TurnState {
@@ -179,6 +162,27 @@ pub(crate) fn parse_id_array<T: std::str::FromStr>(s: &str) -> Vec<T> {
     s.trim_matches(['[', ']'])
         .split(',')
         .filter_map(|p| p.trim().parse().ok())
+        .collect()
+}
+
+/// The skill of each planned question, from the bank's rows of them (`bank`); a planned
+/// question since deleted from the bank keeps its asked row's skill.
+pub(crate) fn plan_skills(
+    plan: &[QuestionId],
+    bank: &[Question],
+    asked: &[AskedQuestion],
+) -> Vec<Option<SkillId>> {
+    let skills: HashMap<QuestionId, Option<SkillId>> =
+        bank.iter().map(|q| (q.id, q.skill_id)).collect();
+    plan.iter()
+        .map(|id| {
+            skills.get(id).copied().flatten().or_else(|| {
+                asked
+                    .iter()
+                    .find(|q| q.question_bank_id == Some(*id))
+                    .and_then(|q| q.skill_id)
+            })
+        })
         .collect()
 }
 
@@ -714,7 +718,19 @@ pub fn load_report(conn: &Connection, state: &TurnState) -> Result<Option<Report
         )?
         .query_map([interview_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let questions = state
+    Ok(Some(Report {
+        skills,
+        questions: question_reports(state, notes),
+    }))
+}
+
+/// The report's questions: each asked question with its stored rating, note and covered key
+/// points (`notes`, in the order asked).
+pub(crate) fn question_reports(
+    state: &TurnState,
+    notes: Vec<(Option<u8>, Option<String>, Option<String>)>,
+) -> Vec<QuestionReport> {
+    state
         .asked
         .iter()
         .zip(notes)
@@ -737,16 +753,7 @@ pub fn load_report(conn: &Connection, state: &TurnState) -> Result<Option<Report
                     .collect(),
                 _ => Vec::new(),
             };
-            (
-                q,
-                rating,
-                note,
-                key_points,
-                rubric.map(|r| r.model_answer.clone()),
-            )
-        })
-        .map(
-            |(q, rating, note, key_points, model_answer)| QuestionReport {
+            QuestionReport {
                 order: q.order,
                 skill_name: q.skill_name.clone(),
                 text: q.text.clone(),
@@ -756,10 +763,11 @@ pub fn load_report(conn: &Connection, state: &TurnState) -> Result<Option<Report
                 hints: q.hints,
                 follow_up: q.follow_up_asked,
                 key_points,
-                model_answer: model_answer.filter(|m| !m.is_empty()),
+                model_answer: rubric
+                    .map(|r| r.model_answer.clone())
+                    .filter(|m| !m.is_empty()),
                 answer_seconds: q.answer_seconds,
-            },
-        )
-        .collect();
-    Ok(Some(Report { skills, questions }))
+            }
+        })
+        .collect()
 }

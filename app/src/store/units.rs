@@ -551,6 +551,41 @@ impl Db {
         on_store!(self, write, move |c| forget_old_failures(c, forget_after))
     }
 
+    // ------------------------------------------------------------------ shared rate limits
+
+    /// Takes one request for `key` under a limit of `burst` per `per`, where the store keeps
+    /// the limits for every server (PostgreSQL): `Some(Ok(()))`, or `Some(Err(wait))`. `None`
+    /// where it does not (SQLite: each server limits in its own memory).
+    pub async fn take_rate(
+        &self,
+        key: &str,
+        burst: u32,
+        per: std::time::Duration,
+    ) -> Result<Option<std::result::Result<(), std::time::Duration>>> {
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                let _ = (key, burst, per);
+                Ok(None)
+            }
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(p) => {
+                let key = key.to_owned();
+                p.write(move |c| super::pg::take_rate(c, &key, burst, per))
+                    .await
+                    .map(Some)
+            }
+        }
+    }
+
+    /// Forgets shared limits that have fully recovered; how many.
+    pub async fn forget_recovered_rates(&self) -> Result<usize> {
+        match &self.engine {
+            Engine::Sqlite(_) => Ok(0),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(p) => p.write(super::pg::forget_recovered_rates).await,
+        }
+    }
+
     // ------------------------------------------------------------------ sessions
 
     /// Stores a new session; `false` when its id is taken.

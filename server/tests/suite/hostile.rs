@@ -397,6 +397,63 @@ async fn calls_that_make_the_interviewer_work_are_limited_per_user() {
     s.stop().await;
 }
 
+/// On PostgreSQL the limits live in the shared database: a user's API calls spread over two
+/// servers count once. (A SQLite server keeps its limits in memory: there this shows each
+/// server counting only its own.)
+#[tokio::test]
+async fn a_users_calls_spread_over_two_servers_count_once_on_postgres() {
+    let a = start_with(server::AppOptions {
+        node_id: "node-a".into(),
+        ..tight(1000, 5, 1000, false)
+    })
+    .await;
+    let b = start_on(
+        &a.database,
+        server::AppOptions {
+            node_id: "node-b".into(),
+            ..tight(1000, 5, 1000, false)
+        },
+    )
+    .await;
+    let ada = browser();
+    register(&a, &ada, "ada", PASSWORD).await;
+    let list = |s: &TestServer| ada.get(s.url("/api/v1/interviews")).send();
+    for s in [&a, &b, &a, &b, &a] {
+        assert_eq!(list(s).await.unwrap().status(), StatusCode::OK);
+    }
+    let sixth = list(&b).await.unwrap();
+    let shared = matches!(a.database, app::store::Location::Postgres(_));
+    if shared {
+        assert_eq!(
+            sixth.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "counted on A and B"
+        );
+        let retry: u64 = sixth.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (1..=13).contains(&retry),
+            "one request's worth of a minute: {retry}"
+        );
+        assert_eq!(
+            list(&a).await.unwrap().status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    } else {
+        assert_eq!(sixth.status(), StatusCode::OK, "B counts only its own");
+    }
+    // Another user is not held back by ada's calls, on either server.
+    let bob = browser();
+    register(&b, &bob, "bob", PASSWORD).await;
+    let resp = bob.get(a.url("/api/v1/interviews")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    b.stop().await;
+    a.stop().await;
+}
+
 #[tokio::test]
 async fn matching_a_job_ad_counts_against_the_same_limit_by_either_door() {
     let s = start_with(tight(2, 1000, 1000, false)).await;

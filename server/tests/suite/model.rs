@@ -683,3 +683,47 @@ async fn pieces_flow_again_after_the_listen_connection_is_lost() {
     );
     b.stop().await;
 }
+
+/// A turn a node finished lingers there for late followers; a newer turn another node is
+/// writing must not be hidden behind it (found by the browser journey through two servers:
+/// the page was told "done" at once and showed no reply).
+#[tokio::test]
+async fn a_newer_turn_on_another_node_is_followed_past_a_finished_one() {
+    let (a, mock) = with_model().await;
+    let b = start_on(
+        &a.database,
+        AppOptions {
+            node_id: "node-b".into(),
+            ..default_options()
+        },
+    )
+    .await;
+    let c = browser();
+    register(&a, &c, "ada", PASSWORD).await;
+    let i = new_interview(&a, &c, "Loop", 1, &[1, 2], 3).await;
+    // Turn 1 on B (the offline interviewer there): finished, and lingering on B.
+    let (status, body) = turn(&b, &c, &i.id, "start", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    wait_idle(&b, &c, &i.id).await;
+    // Turn 2 on A, written slowly by the model; followed from B.
+    mock.push(Script::Stream {
+        pieces: words("Thank you. Let us move on to the next question, which is about testing."),
+        gap: Duration::from_millis(60),
+    });
+    let (status, body) = turn(&a, &c, &i.id, "skip", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let events = reply_events(&b, &c, &i.id).await;
+    assert_eq!(events.last().unwrap().0, "done", "{events:?}");
+    let followed: String = events
+        .iter()
+        .filter(|(n, _)| n == "snapshot" || n == "token")
+        .map(|(_, d)| d.as_str())
+        .collect();
+    let l = wait_idle(&a, &c, &i.id).await;
+    assert_eq!(
+        followed,
+        l.messages.last().unwrap().content,
+        "B followed turn 2, not turn 1"
+    );
+    b.stop().await;
+}

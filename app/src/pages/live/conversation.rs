@@ -48,14 +48,30 @@ impl Conversation {
         talk
     }
 
-    /// Loads the interview's state again (after a reply is stored, or failed).
+    /// Loads the interview's state again (after a reply is stored, or failed). If a reply is
+    /// being written by then (a turn sent from another tab, perhaps through another server),
+    /// it is followed too.
     pub fn reload(self) {
         spawn_local(async move {
             match interview_live(self.id.get_value()).await {
-                Ok(l) => self.state.set(l),
+                Ok(l) => {
+                    let replying = l.replying;
+                    self.state.set(l);
+                    if replying && !self.following.get_untracked() {
+                        self.follow_pending();
+                    }
+                }
                 Err(e) => self.error.set(Some(e.to_string())),
             }
         });
+    }
+
+    /// Follows a reply the page did not ask for (being written when the page loaded, or by
+    /// then), showing the interviewer thinking until it arrives.
+    pub fn follow_pending(self) {
+        self.following.set(true);
+        self.reply.set(Reply::Thinking);
+        self.follow();
     }
 
     /// Follows the reply being written until it is stored or fails.

@@ -30,9 +30,7 @@ pub fn LiveView(state: RwSignal<LiveInterview>) -> impl IntoView {
     // follow it. Effects run only in the browser.
     Effect::new(move |_| {
         if state.with_untracked(|s| s.replying) {
-            talk.following.set(true);
-            talk.reply.set(Reply::Thinking);
-            talk.follow();
+            talk.follow_pending();
         }
     });
     let status = move || state.with(|s| s.interview.status);

@@ -16,7 +16,7 @@ use crate::model::{
     Difficulty, InterviewType, InterviewTypeId, KeyPoint, Probe, Question, QuestionId, Rubric,
     Skill, SkillId,
 };
-use crate::store::{Result, StoreError, question_columns};
+use crate::store::{Fetch, Result, StoreError, question_columns};
 use std::collections::HashMap;
 
 pub(crate) fn interview_type_from_row(row: &postgres::Row) -> InterviewType {
@@ -213,52 +213,28 @@ pub fn question_candidates(
             .collect(),
         None => Vec::new(),
     };
-    let mut skills: Vec<SkillId> = if skill_ids.is_empty() {
-        suggested.clone()
-    } else {
-        skill_ids.to_vec()
-    };
-    skills.sort_by_key(|s| (!suggested.contains(s), *s));
-    skills.dedup();
     let met_sql = format!(
         "SELECT {} FROM questions q WHERE q.question_id = ANY($2) AND q.skill_id = $1",
         question_columns("$3")
     );
-    let mut out = Vec::new();
-    for (k, skill) in skills.iter().enumerate() {
-        let level = difficulty.level_for(*skill);
-        let seed = seed.wrapping_add(k as u64 * 0x9e37_79b9);
-        let mut got =
-            sample_questions(c, *skill, level, interview_type_id, seed, per_skill, recent)?;
-        // Fewer than asked for: that was every fresh question there is.
-        let mut whole = got.len() < per_skill;
-        if level.is_some() && whole {
-            // Short of the chosen difficulty: the others, for the plan to fall back on.
-            let any =
-                sample_questions(c, *skill, None, interview_type_id, seed, per_skill, recent)?;
-            whole = any.len() < per_skill;
-            got.extend(any);
-        }
-        out.extend(got);
-        if whole && !recent.is_empty() {
-            out.extend(
-                c.query(&met_sql, &[skill, &recent, &interview_type_id])?
-                    .iter()
-                    .map(question_from_row),
-            );
-        }
-    }
-    // The pool order the plan expects: skill (as above), then difficulty, then id.
-    let rank = |q: &Question| {
-        (
-            skills.iter().position(|s| Some(*s) == q.skill_id),
-            crate::model::difficulty_rank(q.difficulty),
-            q.id,
-        )
-    };
-    out.sort_by_key(rank);
-    out.dedup_by_key(|q| q.id);
-    Ok(out)
+    crate::store::gather_candidates(
+        &suggested,
+        skill_ids,
+        difficulty,
+        seed,
+        per_skill,
+        recent,
+        |fetch| match fetch {
+            Fetch::Sample { skill, level, seed } => {
+                sample_questions(c, skill, level, interview_type_id, seed, per_skill, recent)
+            }
+            Fetch::Met(skill) => Ok(c
+                .query(&met_sql, &[&skill, &recent, &interview_type_id])?
+                .iter()
+                .map(question_from_row)
+                .collect()),
+        },
+    )
 }
 
 /// Questions by id, in the order of `ids`; ids that are not in the bank are left out.

@@ -9,14 +9,13 @@ use super::catalog::skill_from_row;
 use super::{PgTx, parse_enum};
 use crate::model::{
     DifficultySetting, Interview, InterviewFilter, InterviewId, InterviewPage, InterviewStatus,
-    InterviewType, InterviewTypeId, QUESTION_COUNTS, Skill, SkillId, SkillLevel, UserId,
+    InterviewType, InterviewTypeId, Skill, SkillId, SkillLevel, UserId,
 };
 use crate::store::{
     DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_SKILLS_PER_INTERVIEW, MAX_TITLE_CHARS, NewInterview,
     Result, SKILLS_FIXED, StoreError, TYPE_FIXED, checked_skill_ids, checked_text, like_pattern,
 };
 use postgres::types::ToSql;
-use std::collections::HashMap;
 
 /// The columns `interview_from_row` reads, in order; `t` is the joined interview type. As the
 /// SQLite store's, with the times read as its text (`pp_time`).
@@ -178,22 +177,7 @@ fn touch(c: &mut PgTx<'_>, interview_id: &str) -> Result<()> {
 /// user, type or skill; invalid title), nothing is — the caller's transaction is not
 /// committed on an error, so no transaction of its own is needed here.
 pub fn create_interview(c: &mut PgTx<'_>, new: &NewInterview) -> Result<Interview> {
-    let title = checked_text("title", &new.title, MAX_TITLE_CHARS)?;
-    let skill_ids = checked_skill_ids(&new.skill_ids)?;
-    if !QUESTION_COUNTS.contains(&new.question_count) {
-        return Err(StoreError::Invalid(format!(
-            "the number of questions must be {} to {} (got {})",
-            QUESTION_COUNTS.start(),
-            QUESTION_COUNTS.end(),
-            new.question_count
-        )));
-    }
-    if !crate::model::answer_time_allowed(new.answer_seconds) {
-        return Err(StoreError::Invalid(format!(
-            "the time per answer must be one of {:?} seconds, or none",
-            crate::model::ANSWER_TIMES
-        )));
-    }
+    let (title, skill_ids) = crate::store::checked_new_interview(new)?;
     // `FOR KEY SHARE`: the user cannot be deleted between this check and the insert.
     let user_found = c
         .query_opt(
@@ -611,35 +595,25 @@ pub fn list_interviews(
 
     if !interviews.is_empty() {
         let ids: Vec<&str> = interviews.iter().map(|i| i.id.as_str()).collect();
-        let mut by_interview: HashMap<InterviewId, (Vec<Skill>, Vec<SkillLevel>)> = HashMap::new();
-        let rows = c.query(
-            "SELECT l.interview_id, s.skill_id, s.skill_name, s.description, l.difficulty_level
-             FROM interview_skills l JOIN skills s ON s.skill_id = l.skill_id
-             WHERE l.interview_id = ANY($1)
-             ORDER BY lower(s.skill_name) COLLATE \"C\"",
-            &[&ids],
-        )?;
-        for row in &rows {
-            let interview_id: InterviewId = row.try_get(0)?;
-            let (skills, levels) = by_interview.entry(interview_id).or_default();
-            let skill = Skill {
-                id: row.try_get(1)?,
-                name: row.try_get(2)?,
-                description: row.try_get(3)?,
-            };
-            if let Some(level) = row.try_get::<_, Option<String>>(4)? {
-                levels.push(SkillLevel {
-                    skill_id: skill.id,
-                    difficulty: level.parse().map_err(|e: String| StoreError::Internal(e))?,
-                });
-            }
-            skills.push(skill);
-        }
-        for interview in &mut interviews {
-            let (skills, mut levels) = by_interview.remove(&interview.id).unwrap_or_default();
-            levels.sort_by_key(|l| l.skill_id);
-            (interview.skills, interview.skill_levels) = (skills, levels);
-        }
+        let links = c
+            .query(
+                "SELECT l.interview_id, s.skill_id, s.skill_name, s.description, l.difficulty_level
+                 FROM interview_skills l JOIN skills s ON s.skill_id = l.skill_id
+                 WHERE l.interview_id = ANY($1)
+                 ORDER BY lower(s.skill_name) COLLATE \"C\"",
+                &[&ids],
+            )?
+            .iter()
+            .map(|row| {
+                let skill = Skill {
+                    id: row.try_get(1)?,
+                    name: row.try_get(2)?,
+                    description: row.try_get(3)?,
+                };
+                Ok((row.try_get(0)?, skill, row.try_get(4)?))
+            })
+            .collect::<Result<_>>()?;
+        crate::store::attach_skills(&mut interviews, links)?;
     }
 
     Ok(InterviewPage {

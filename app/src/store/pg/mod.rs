@@ -11,10 +11,12 @@
 //! the SQLite migrations, so both stores start from one source.
 
 mod catalog;
+mod conn;
 mod interviews;
 mod messages;
 mod pieces;
 mod progress;
+mod rates;
 mod schema;
 mod sessions;
 mod signin;
@@ -26,6 +28,7 @@ pub use interviews::*;
 pub use messages::*;
 pub use pieces::publish_piece;
 pub use progress::*;
+pub use rates::*;
 pub use schema::{connect, migrate, steps};
 pub use sessions::*;
 pub use signin::*;
@@ -40,8 +43,7 @@ use r2d2_postgres::PostgresConnectionManager;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The transaction every PostgreSQL store function runs in.
-pub type PgTx<'t> = postgres::Transaction<'t>;
+pub use conn::PgTx;
 
 /// A transaction reached through a shared reference (see [`PgStore::transaction`]): what
 /// [`crate::store::Tx`] holds on PostgreSQL.
@@ -55,7 +57,7 @@ impl TxAccess for std::cell::RefCell<PgTx<'_>> {
     }
 }
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<conn::Manager>;
 
 /// How the app talks to PostgreSQL: connections in the pool, and how long one statement may
 /// run before the server cancels it (so a stuck query cannot hold a connection for ever).
@@ -114,7 +116,7 @@ impl PgStore {
             "-c statement_timeout={} -c TimeZone=UTC",
             settings.statement_timeout.as_millis()
         ));
-        let manager = PostgresConnectionManager::new(config, NoTls);
+        let manager = conn::Manager(PostgresConnectionManager::new(config, NoTls));
         let size = settings.pool_size.max(1);
         // The pool's first connections are opened here, by the blocking client: not on a task.
         let pool = super::run_blocking(move || {
@@ -167,19 +169,11 @@ impl PgStore {
         let pool = self.pool();
         let write_wait = (!read_only).then(|| self.write_wait.clone());
         super::run_blocking(move || {
-            let mut client = pool.get()?;
+            let mut conn = pool.get()?;
             if let Some(wait) = write_wait {
                 wait.observe(queued.elapsed());
             }
-            let mut tx = if read_only {
-                client
-                    .build_transaction()
-                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()?
-            } else {
-                client.transaction()?
-            };
+            let mut tx = conn.begin(read_only)?;
             let out = f(&mut tx)?;
             tx.commit()?;
             Ok(out)
@@ -200,9 +194,9 @@ impl PgStore {
         let pool = self.pool();
         let write_wait = self.write_wait.clone();
         super::run_blocking(move || {
-            let mut client = pool.get()?;
+            let mut conn = pool.get()?;
             write_wait.observe(queued.elapsed());
-            let cell = std::cell::RefCell::new(client.transaction()?);
+            let cell = std::cell::RefCell::new(conn.begin(false)?);
             let out = f(&cell)?;
             cell.into_inner().commit()?;
             Ok(out)

@@ -4,9 +4,7 @@
 
 use super::PgTx;
 use crate::model::{SkillId, SkillLevel, UNTITLED};
-use crate::progress::{
-    ProgressFilter, RatingPoint, SkillProgress, adaptive_level, adaptive_reason,
-};
+use crate::progress::{ProgressFilter, RatingPoint, SkillProgress};
 use crate::store::{Result, StoreError};
 
 /// The longest look back in days the query computes: older than that is all time anyway, and
@@ -43,10 +41,8 @@ pub fn progress(
                     i.interview_id COLLATE "C""#,
         &[&user_id, &filter.interview_type_id, &since],
     )?;
-    let mut out = Vec::new();
-    let mut current: Option<(SkillId, String, Vec<RatingPoint>)> = None;
+    let mut points = Vec::new();
     for row in &rows {
-        let skill_id: SkillId = row.try_get(0)?;
         // INTEGER columns; the schema's CHECKs keep them in range (rating 1–5, answered ≥ 0).
         let rating: i32 = row.try_get(5)?;
         let point = RatingPoint {
@@ -61,20 +57,9 @@ pub fn progress(
                 .try_get::<_, Option<i32>>(6)?
                 .map_or(0, |n| u32::try_from(n).unwrap_or(0)),
         };
-        match &mut current {
-            Some((id, _, points)) if *id == skill_id => points.push(point),
-            _ => {
-                out.extend(
-                    current.take().and_then(|(id, name, points)| {
-                        SkillProgress::from_points(id, name, points)
-                    }),
-                );
-                current = Some((skill_id, row.try_get(1)?, vec![point]));
-            }
-        }
+        points.push((row.try_get(0)?, row.try_get(1)?, point));
     }
-    out.extend(current.and_then(|(id, name, points)| SkillProgress::from_points(id, name, points)));
-    Ok(out)
+    Ok(crate::store::series(points))
 }
 
 /// For each of `skills`, the level an adaptive interview would ask it at now, and why
@@ -85,21 +70,5 @@ pub fn adaptive_levels(
     skills: &[SkillId],
 ) -> Result<Vec<(SkillLevel, String)>> {
     let rated = progress(c, user_id, &ProgressFilter::default())?;
-    Ok(skills
-        .iter()
-        .map(|&skill_id| {
-            let ratings: Vec<u8> = rated
-                .iter()
-                .find(|p| p.skill_id == skill_id)
-                .map(|p| p.points.iter().map(|r| r.rating).collect())
-                .unwrap_or_default();
-            (
-                SkillLevel {
-                    skill_id,
-                    difficulty: adaptive_level(&ratings),
-                },
-                adaptive_reason(&ratings),
-            )
-        })
-        .collect())
+    Ok(crate::store::levels_from(&rated, skills))
 }

@@ -8,14 +8,13 @@
 
 use super::PgTx;
 use crate::model::{
-    Difficulty, InterviewStatus, KeyPointResult, Message, QuestionId, QuestionOutcome,
-    QuestionReport, Report, Role, Skill, SkillId, SkillReport,
+    Difficulty, InterviewStatus, Message, QuestionId, Report, Role, Skill, SkillReport,
 };
 use crate::store::{
     AnswerSlot, AskedQuestion, PendingTurn, ReportRows, Result, StoreError, StoredReply,
-    TURN_LEASE_SECONDS, TurnChanges, TurnState, Usage, id_array, parse_id_array,
+    TURN_LEASE_SECONDS, TurnChanges, TurnState, Usage, id_array, parse_id_array, plan_skills,
+    question_reports,
 };
-use std::collections::HashMap;
 
 /// Everything a turn is decided from, as the SQLite store's. Reads only: it takes no lock (it
 /// also runs in read-only transactions, e.g. the account export).
@@ -89,23 +88,7 @@ pub fn turn_state(c: &mut PgTx<'_>, interview_id: &str) -> Result<TurnState> {
     let bank_ids: Vec<QuestionId> = asked.iter().filter_map(|q| q.question_bank_id).collect();
     let rubrics = super::question_rubrics(c, &bank_ids)?;
     let plan_skills = match &plan {
-        Some(ids) => {
-            let skills: HashMap<QuestionId, Option<SkillId>> = super::get_questions_by_ids(c, ids)?
-                .into_iter()
-                .map(|q| (q.id, q.skill_id))
-                .collect();
-            // A planned question since deleted from the bank keeps its asked row's skill.
-            ids.iter()
-                .map(|id| {
-                    skills.get(id).copied().flatten().or_else(|| {
-                        asked
-                            .iter()
-                            .find(|q| q.question_bank_id == Some(*id))
-                            .and_then(|q| q.skill_id)
-                    })
-                })
-                .collect()
-        }
+        Some(ids) => plan_skills(ids, &super::get_questions_by_ids(c, ids)?, &asked),
         None => Vec::new(),
     };
     Ok(TurnState {
@@ -608,44 +591,8 @@ pub fn load_report(c: &mut PgTx<'_>, state: &TurnState) -> Result<Option<Report>
             ))
         })
         .collect::<Result<_>>()?;
-    let questions = state
-        .asked
-        .iter()
-        .zip(notes)
-        .map(|(q, (rating, note, covered))| {
-            let rubric = q.question_bank_id.and_then(|id| state.rubrics.get(&id));
-            // An unanswered question missed every point; an answer the judge could not assess
-            // (another language) is not marked either way.
-            let covered = covered
-                .map(|c| parse_id_array::<i64>(&c))
-                .or_else(|| (q.outcome() != QuestionOutcome::Answered).then(Vec::new));
-            let key_points = match (rubric, covered) {
-                (Some(r), Some(covered)) => r
-                    .key_points
-                    .iter()
-                    .enumerate()
-                    .map(|(i, kp)| KeyPointResult {
-                        point: kp.point.clone(),
-                        covered: covered.contains(&(i as i64 + 1)),
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let model_answer = rubric.map(|r| r.model_answer.clone());
-            QuestionReport {
-                order: q.order,
-                skill_name: q.skill_name.clone(),
-                text: q.text.clone(),
-                outcome: q.outcome(),
-                rating: rating.filter(|_| q.outcome() == QuestionOutcome::Answered),
-                note: note.unwrap_or_default(),
-                hints: q.hints,
-                follow_up: q.follow_up_asked,
-                key_points,
-                model_answer: model_answer.filter(|m| !m.is_empty()),
-                answer_seconds: q.answer_seconds,
-            }
-        })
-        .collect();
-    Ok(Some(Report { skills, questions }))
+    Ok(Some(Report {
+        skills,
+        questions: question_reports(state, notes),
+    }))
 }
