@@ -56,11 +56,15 @@ if ! $fast || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   cargo test -p app --features postgres --lib store::pg
   cargo test -p app --features postgres --test postgres_schema
 
-  step "tests: server again, every test on PostgreSQL (a throw-away cluster, a database per server)"
+  step "tests: the store's units and the server again, on PostgreSQL (a throw-away cluster)"
   pg_dir="$(mktemp -d /tmp/pp-test-postgres.XXXXXX)"
   clusters+=("$pg_dir")
   PP_TEST_POSTGRES="$(PP_POSTGRES_OPTIONS="-c fsync=off -c full_page_writes=off" \
-    scripts/postgres.sh start "$pg_dir")" cargo test -p server --features postgres --test suite
+    scripts/postgres.sh start "$pg_dir")"
+  export PP_TEST_POSTGRES
+  cargo test -p app --features postgres --test store_units
+  cargo test -p server --features postgres --test suite
+  unset PP_TEST_POSTGRES
   scripts/postgres.sh stop "$pg_dir" >/dev/null
 fi
 
