@@ -139,14 +139,10 @@ pub fn turn_taken(c: &mut PgTx<'_>, interview_id: &str, turn_key: &str) -> Resul
 }
 
 /// Adds the turn's pending messages; the reply carries the turn's key, if it has one. Call
-/// inside the transaction that read the [`TurnState`] and found no turn in progress.
-///
-/// Unlike SQLite, another app server may have started a turn on this interview after that
-/// read (PostgreSQL runs writes at once): under the interview's lock this checks again that
-/// no reply is pending, nor a turn with this key taken meanwhile, and refuses with the text the
-/// turn's own check gives ([`crate::ai::turn::TurnError::Replying`]), so two turns never run at
-/// once (and a same-key retry racing its original is refused instead of breaking the unique
-/// index on turn keys).
+/// inside the transaction that read the [`TurnState`] and found no turn in progress: on
+/// PostgreSQL that transaction's `Tx::turn_taken` / `Tx::turn_state` locked the interview
+/// before reading, so no other app server can have started a turn since (the lock is taken
+/// again here for callers that did not).
 pub fn insert_pending_turn(
     c: &mut PgTx<'_>,
     interview_id: &str,
@@ -156,17 +152,6 @@ pub fn insert_pending_turn(
     node: &str,
 ) -> Result<PendingTurn> {
     super::lock_interview(c, interview_id)?;
-    let taken: bool = c
-        .query_one(
-            "SELECT EXISTS(SELECT 1 FROM messages WHERE interview_id = $1
-                           AND ((processing_status = 'pending' AND role = 'interviewer')
-                                OR turn_key = $2))",
-            &[&interview_id, &turn_key],
-        )?
-        .try_get(0)?;
-    if taken {
-        return Err(crate::ai::turn::TurnError::Replying.into());
-    }
     let candidate_message_id = candidate_text
         .map(|t| insert_pending_message(c, interview_id, user_id, Role::Candidate, t, None, node))
         .transpose()?;
