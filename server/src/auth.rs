@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::limits::ClientAddr;
 use crate::sessions;
+use crate::throttle::Hold;
 use app::auth::{self, AuthError};
 use app::validate::{self, AccountError, MAX_EMAIL_CHARS, USERNAME_CHARS, local_path};
 use axum::Extension;
@@ -75,7 +76,7 @@ fn busy() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(axum::http::header::RETRY_AFTER, "1")],
-        "The server is busy checking passwords. Please try again in a moment.",
+        "The server cannot check passwords right now. Please try again in a moment.",
     )
         .into_response()
 }
@@ -174,14 +175,18 @@ pub(crate) async fn under_slowdown<T>(
         .and_then(|Extension(ClientAddr(a))| a)
         .map(|a| a.to_string())
         .unwrap_or_default();
-    if let Err(wait) = state.throttle.begin(&account, &address).await {
-        tracing::warn!(account = %account, page, "password check throttled");
-        return Err(back_to(
-            page,
-            AccountError::TooManyAttempts,
-            keep,
-            &[("retry", (wait.as_secs() + 1).to_string())],
-        ));
+    match state.throttle.begin(&account, &address).await {
+        Ok(()) => {}
+        Err(Hold::Wait(wait)) => {
+            tracing::warn!(account = %account, page, "password check throttled");
+            return Err(back_to(
+                page,
+                AccountError::TooManyAttempts,
+                keep,
+                &[("retry", (wait.as_secs() + 1).to_string())],
+            ));
+        }
+        Err(Hold::Unavailable) => return Err(busy()),
     }
     match check.await {
         Ok(value) => {

@@ -75,6 +75,15 @@ impl ThrottlePolicy {
 
 /// The slowdown, its counts kept in the shared database (`store::signin`), so every app
 /// server on it slows the same guesser and a burst spread over servers still gets one check.
+/// Why a password check may not go ahead now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// The account or the address must wait this long.
+    Wait(Duration),
+    /// The slowdown's counts could not be kept: try again in a moment.
+    Unavailable,
+}
+
 pub struct Throttle {
     policy: ThrottlePolicy,
     db: Db,
@@ -85,13 +94,13 @@ impl Throttle {
         Throttle { policy, db }
     }
 
-    /// Starts a sign-in for `account` from `address`: either the wait still owed, or the go
+    /// Starts a sign-in for `account` from `address`: either the hold on it, or the go
     /// ahead — in which case the attempt is already counted as a failure (in the same write
     /// as the check), so that guesses sent together after a wait get one check between them,
     /// not one each. A right password takes it back with [`Throttle::succeeded`]. If the
-    /// counts cannot be read, the attempt goes ahead: the password check needs the same
-    /// database and fails on its own.
-    pub async fn begin(&self, account: &str, address: &str) -> Result<(), Duration> {
+    /// counts cannot be read or written, no password is checked (`Hold::Unavailable`): a
+    /// guesser who can make the database slow must not get unslowed guesses.
+    pub async fn begin(&self, account: &str, address: &str) -> Result<(), Hold> {
         let keys = Keys::new(account, address);
         let policy = self.policy;
         match self
@@ -101,10 +110,10 @@ impl Throttle {
             })
             .await
         {
-            Ok(verdict) => verdict,
+            Ok(verdict) => verdict.map_err(Hold::Wait),
             Err(e) => {
                 tracing::error!(error = %e, "the sign-in slowdown could not read its counts");
-                Ok(())
+                Err(Hold::Unavailable)
             }
         }
     }
@@ -189,10 +198,9 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(t.begin("ada", "10.0.0.1").await, Ok(()));
         }
-        let wait = t
-            .begin("ada", "10.0.0.1")
-            .await
-            .expect_err("slowed after 3 failures");
+        let Err(Hold::Wait(wait)) = t.begin("ada", "10.0.0.1").await else {
+            panic!("slowed after 3 failures");
+        };
         assert!(wait <= Duration::from_millis(200));
         // Another account from the same address waits too.
         assert!(t.begin("bob", "10.0.0.1").await.is_err());

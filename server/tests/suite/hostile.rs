@@ -138,14 +138,27 @@ async fn oversized_and_forged_fields_are_refused_before_they_are_logged_or_echoe
     s.stop().await;
 }
 
-/// A slowdown quick enough to test: two free failures, then 300 ms doubling.
-fn quick_slowdown() -> server::throttle::ThrottlePolicy {
+/// A slowdown whose waits are long next to a burst's spread on a loaded machine: two free
+/// failures, then 10 s doubling. Tests wait by moving the failures' time back
+/// ([`wait_out_the_slowdown`]), so the burst's own window (20 s) is never outlived.
+fn long_slowdown() -> server::throttle::ThrottlePolicy {
     server::throttle::ThrottlePolicy {
         free_failures: 2,
-        base_delay: std::time::Duration::from_millis(300),
-        max_delay: std::time::Duration::from_secs(5),
-        forget_after: std::time::Duration::from_secs(60),
+        base_delay: std::time::Duration::from_secs(10),
+        max_delay: std::time::Duration::from_secs(60),
+        forget_after: std::time::Duration::from_secs(15 * 60),
     }
+}
+
+/// Every counted failure happened 11 s earlier than it did: the wait after two is over.
+async fn wait_out_the_slowdown(database: &app::store::Location) {
+    execute_each(
+        database,
+        "UPDATE Signin_Failures SET last_failure =
+             strftime('%Y-%m-%d %H:%M:%f', last_failure, '-11 seconds')",
+        "UPDATE Signin_Failures SET last_failure = last_failure - interval '11 seconds'",
+    )
+    .await;
 }
 
 /// How many of the sign-in attempts' answers were checked rather than told to wait.
@@ -162,7 +175,7 @@ fn checked(answers: &[String]) -> usize {
 #[tokio::test]
 async fn guesses_spread_over_two_servers_on_one_database_get_one_check() {
     let options = |node: &str| server::AppOptions {
-        throttle: quick_slowdown(),
+        throttle: long_slowdown(),
         node_id: node.into(),
         ..default_options()
     };
@@ -179,7 +192,7 @@ async fn guesses_spread_over_two_servers_on_one_database_get_one_check() {
         to.contains("too_many_attempts"),
         "node B knows of A's failure: {to}"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(650)).await;
+    wait_out_the_slowdown(&a.database).await;
     let answers = futures::future::join_all((0..16).map(|n| {
         let (s, c) = (if n % 2 == 0 { &a } else { &b }, browser());
         let guess = if n == 9 {
@@ -198,7 +211,7 @@ async fn guesses_spread_over_two_servers_on_one_database_get_one_check() {
 #[tokio::test]
 async fn guesses_sent_together_after_the_wait_get_one_check() {
     let s = start_with(server::AppOptions {
-        throttle: quick_slowdown(),
+        throttle: long_slowdown(),
         ..default_options()
     })
     .await;
@@ -209,7 +222,7 @@ async fn guesses_sent_together_after_the_wait_get_one_check() {
         let to = location(&sign_in(&s, &guesser, "ada", "wrong guess 1234").await);
         assert!(to.contains("wrong_credentials"), "{to}");
     }
-    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    wait_out_the_slowdown(&s.database).await;
     // Sixteen guesses at once, the right one among them.
     let guesses: Vec<String> = (0..16)
         .map(|n| {
@@ -261,6 +274,33 @@ async fn concurrent_registrations_all_succeed() {
         .query_row("SELECT count(*) FROM Users", [], |r| r.get(0))
         .unwrap();
     assert_eq!(accounts, 64);
+    s.stop().await;
+}
+
+/// A slowdown that cannot keep its counts lets no password be checked: otherwise a guesser
+/// who makes the database slow or full would guess unslowed.
+#[tokio::test]
+async fn when_the_slowdown_cannot_count_no_password_is_checked() {
+    let s = start().await;
+    register(&s, &browser(), "ada", PASSWORD).await;
+    execute_each(
+        &s.database,
+        "CREATE TRIGGER refuse_counts BEFORE INSERT ON Signin_Failures
+         BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
+         CREATE TRIGGER refuse_counts BEFORE INSERT ON signin_failures
+             FOR EACH ROW EXECUTE FUNCTION disk_full();",
+    )
+    .await;
+    for password in [PASSWORD, "wrong guess 1234"] {
+        let c = browser();
+        let resp = sign_in(&s, &c, "ada", password).await;
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers()["retry-after"], "1");
+        assert_eq!(session_cookie(&resp), None);
+        assert_eq!(who(&s, &c).await, None);
+    }
     s.stop().await;
 }
 
