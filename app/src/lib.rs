@@ -29,6 +29,8 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
+#[cfg(feature = "ssr")]
+use std::sync::Arc;
 
 /// The HTML document around the app, rendered on the server. Only a page with an island
 /// (`pages::has_islands`) loads the script and the wasm; the others are complete as HTML.
@@ -39,6 +41,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let path = String::new();
+    // Options are cloned only where a component takes them by value: `AutoReload` gets them
+    // last, by move.
+    let href = stylesheet_href(&options);
     let scripts = pages::has_islands(&path)
         .then(|| view! { <HydrationScripts options=options.clone() islands=true /> });
     view! {
@@ -49,9 +54,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="description" content="Practise job interviews with an AI interviewer." />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
-                <AutoReload options=options.clone() />
+                <AutoReload options />
                 // The stylesheet's hashed name is known only on the server, so it is linked here.
-                <link id="leptos" rel="stylesheet" href=stylesheet_href(&options) />
+                <link id="leptos" rel="stylesheet" href=href />
                 {scripts}
                 <MetaTags />
             </head>
@@ -67,13 +72,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// the name cannot change while the process runs, so it is worked out once.
 #[cfg(feature = "ssr")]
 fn stylesheet_href(options: &LeptosOptions) -> String {
-    static HREF: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let key = format!(
-        "{}|{}|{}",
-        options.site_pkg_dir, options.output_name, options.hash_files
-    );
-    let (cached_key, href) = HREF.get_or_init(|| (key.clone(), hashed_stylesheet_href(options)));
-    if *cached_key == key {
+    /// The options it was worked out for, and the address.
+    type Cached = ((Arc<str>, Arc<str>, bool), String);
+    static HREF: std::sync::OnceLock<Cached> = std::sync::OnceLock::new();
+    let key = || {
+        (
+            options.site_pkg_dir.clone(),
+            options.output_name.clone(),
+            options.hash_files,
+        )
+    };
+    let ((pkg_dir, output_name, hash_files), href) =
+        HREF.get_or_init(|| (key(), hashed_stylesheet_href(options)));
+    if *pkg_dir == options.site_pkg_dir
+        && *output_name == options.output_name
+        && *hash_files == options.hash_files
+    {
         href.clone()
     } else {
         // Another configuration in the same process (tests start several servers).

@@ -201,6 +201,28 @@ async fn interviews_are_made_listed_changed_and_owned_alike() {
                 .total,
             0
         );
+        // Listed skills are in the catalogue's order, letters compared without case ("API"
+        // after "Algorithms", which byte order would put first).
+        let mut mixed = new_interview(&bob, "Mixed case");
+        mixed.skill_ids = vec![SkillId(12), SkillId(2), SkillId(9)];
+        db.create_interview_checked(mixed, no_problem)
+            .await
+            .unwrap()
+            .unwrap();
+        let listed = db
+            .list_interviews(&bob, InterviewFilter::default())
+            .await
+            .unwrap();
+        let names: Vec<&str> = listed.interviews[0]
+            .skills
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["Algorithms & Data Structures", "API Design", "Python"],
+            "{store}"
+        );
         // Another user's interview answers exactly as a missing one.
         assert!(matches!(
             db.check_owner(&bob, &ids[0]).await,

@@ -41,9 +41,27 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-/// What every handler can reach.
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// What every handler can reach. Every extractor and middleware layer clones it for each
+/// request, so it is one `Arc` (cloning the fields one by one showed in profiles).
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// Leptos's handlers take their options from the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub throttle: Arc<Throttle>,
@@ -195,7 +213,7 @@ pub async fn app_with(
         options.node_id.clone(),
     );
     let sessions = session_layer(&db, options.secure_cookies);
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         leptos_options,
         db: db.clone(),
         throttle: Arc::new(Throttle::new(options.throttle, db.clone())),
@@ -204,7 +222,7 @@ pub async fn app_with(
         trust_proxy: options.trust_proxy,
         metrics: Arc::new(metrics::Metrics::default()),
         metrics_token: options.metrics_token.map(Arc::from),
-    };
+    }));
     tokio::spawn({
         let (limits, db) = (state.limits.clone(), state.db.clone());
         let forget_after = options.throttle.forget_after;

@@ -16,6 +16,12 @@ pub async fn list_skills() -> Result<Vec<Skill>, AppError> {
     Ok(db()?.skills().await?)
 }
 
+/// The interview types and the skills together, for forms: one call and one read.
+#[server(prefix = "/fn", endpoint = "catalog")]
+pub async fn catalog() -> Result<(Vec<InterviewType>, Vec<Skill>), AppError> {
+    Ok(db()?.catalog().await?)
+}
+
 #[server(prefix = "/fn", endpoint = "suggested_skills")]
 pub async fn list_suggested_skills(
     interview_type_id: InterviewTypeId,

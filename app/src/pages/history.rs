@@ -54,13 +54,13 @@ fn InterviewList(
                 <a class="button" href="/interviews/new">"New interview"</a>
             </div>
             <Suspense fallback=|| ()>
-                {move || catalog.get().map(|r| match r {
+                {Suspend::new(async move { match catalog.await {
                     Ok((types, skills)) => view! { <Filters types skills filter /> }.into_any(),
                     Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                })}
+                }})}
             </Suspense>
             <Transition fallback=|| view! { <p class="loading">"Loading your interviews…"</p> }>
-                {move || page.get().map(|r| match r.map(|p| p.unwrap_or_else(empty_page)) {
+                {Suspend::new(async move { match page.await.map(|p| p.unwrap_or_else(empty_page)) {
                     Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                     Ok(p) if p.interviews.is_empty() && filter.get().is_filtered() => view! {
                         <p class="empty">"Nothing matches these filters. "<a href="/interviews">"Clear the filters"</a></p>
@@ -72,7 +72,7 @@ fn InterviewList(
                         <p class="empty">"No interviews yet. "<a href="/interviews/new">"Set up your first one."</a></p>
                     }.into_any(),
                     Ok(p) => view! { <Results page=p filter=filter.get() /> }.into_any(),
-                })}
+                }})}
             </Transition>
         </section>
     }

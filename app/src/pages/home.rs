@@ -3,7 +3,7 @@
 //! the page loads no script.
 
 use super::ErrorNote;
-use crate::api::{list_interview_types, list_skills, list_suggested_skills};
+use crate::api::list_suggested_skills;
 use crate::model::{InterviewType, InterviewTypeId, Skill, SkillId};
 use crate::selection::suggested_first;
 use leptos::prelude::*;
@@ -21,8 +21,7 @@ pub fn HomePage() -> impl IntoView {
                 .and_then(|t| t.parse::<InterviewTypeId>().ok())
         })
     });
-    let types = Resource::new(|| (), |_| list_interview_types());
-    let skills = Resource::new(|| (), |_| list_skills());
+    let catalog = super::catalog_resource();
     let suggested = Resource::new(
         move || chosen.get(),
         |type_id| async move {
@@ -49,13 +48,13 @@ pub fn HomePage() -> impl IntoView {
                 <p><a class="button" href="/interviews/new">"Set up an interview"</a></p>
             </section>
             <Suspense fallback=|| view! { <p class="loading">"Loading interview types and skills…"</p> }>
-                {move || Suspend::new(async move {
-                    match (types.await, skills.await, suggested.await) {
-                        (Ok(types), Ok(skills), Ok(suggested)) => {
+                {Suspend::new(async move {
+                    match (catalog.await, suggested.await) {
+                        (Ok((types, skills)), Ok(suggested)) => {
                             let suggested: Vec<SkillId> = suggested.iter().map(|s| s.id).collect();
                             view! { <Catalogue types skills chosen=chosen.get_untracked() suggested /> }.into_any()
                         }
-                        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <ErrorNote error=e /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -39,7 +39,7 @@ fn InterviewDetail(
 ) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the interview…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match (interview.await, catalog.await) {
                     (Ok(None), _) => ().into_any(),
                     (Ok(Some(live)), Ok((types, skills))) => {

@@ -50,15 +50,7 @@ pub type Catalog =
     Resource<Result<(Vec<crate::model::InterviewType>, Vec<crate::model::Skill>), AppError>>;
 
 pub fn catalog_resource() -> Catalog {
-    Resource::new(
-        || (),
-        |_| async {
-            Ok((
-                crate::api::list_interview_types().await?,
-                crate::api::list_skills().await?,
-            ))
-        },
-    )
+    Resource::new(|| (), |_| crate::api::catalog())
 }
 
 /// Shows its children to a signed-in user; sends anyone else to sign in, and back here after.
@@ -68,29 +60,27 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Checking your session…"</p> }>
-            // Awaited inside `Suspend` so the children are built once, after the user is known.
-            // Read with `.get()` in a plain closure, the server re-ran this as the resource
-            // settled and built the children (and their resources) a varying number of times,
-            // which the browser could not match when hydrating.
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(_)) => children().into_any(),
-                        Ok(None) => {
-                            // `search` comes without its leading '?'.
-                            let search = location.search.get_untracked();
-                            let search = search.trim_start_matches('?');
-                            let mut here = location.pathname.get_untracked();
-                            if !search.is_empty() {
-                                here = format!("{here}?{search}");
-                            }
-                            view! { <Redirect path=format!("/signin?next={}", encode_query_value(&here)) /> }.into_any()
+            // A `Suspend` itself, not a closure making one: Leptos's `Suspense` walks its
+            // children twice on the server before it renders them (`dry_resolve`), and a
+            // closure would build the whole page each time (measured: three builds of the setup
+            // form a request); a `Suspend` keeps what it built. Pages are server-rendered
+            // (only islands hydrate), so nothing here needs to re-run in the browser.
+            {Suspend::new(async move {
+                match user.await {
+                    Ok(Some(_)) => children().into_any(),
+                    Ok(None) => {
+                        // `search` comes without its leading '?'.
+                        let search = location.search.get_untracked();
+                        let search = search.trim_start_matches('?');
+                        let mut here = location.pathname.get_untracked();
+                        if !search.is_empty() {
+                            here = format!("{here}?{search}");
                         }
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                        view! { <Redirect path=format!("/signin?next={}", encode_query_value(&here)) /> }.into_any()
                     }
-                })
-            }}
+                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                }
+            })}
         </Suspense>
     }
 }
@@ -101,7 +91,7 @@ pub fn UserMenu() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     view! {
         <Suspense fallback=|| ()>
-            {move || user.get().map(|r| match r {
+            {Suspend::new(async move { match user.await {
                 Ok(Some(u)) => view! {
                     <nav class="user-menu" aria-label="Account">
                         <a href="/interviews/new">"New interview"</a>
@@ -120,7 +110,7 @@ pub fn UserMenu() -> impl IntoView {
                         <a href="/register" class="button">"Create account"</a>
                     </nav>
                 }.into_any(),
-            })}
+            }})}
         </Suspense>
     }
 }

@@ -35,19 +35,19 @@ pub fn ProgressPage() -> impl IntoView {
             <section class="panel">
                 <h1>"Progress"</h1>
                 <Suspense fallback=|| ()>
-                    {move || catalog.get().map(|r| match r {
+                    {Suspend::new(async move { match catalog.await {
                         Ok((types, _)) => view! { <Filters types filter=filter.get() /> }.into_any(),
                         Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                    })}
+                    }})}
                 </Suspense>
                 <Suspense fallback=|| view! { <p class="loading">"Loading your ratings…"</p> }>
-                    {move || skills.get().map(|r| match r {
+                    {Suspend::new(async move { match skills.await {
                         Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                         Ok(list) => {
                             let list = list.unwrap_or_default();
                             view! { <Skills list filter=filter.get() /> }.into_any()
                         }
-                    })}
+                    }})}
                 </Suspense>
             </section>
         </RequireUser>

@@ -24,13 +24,13 @@ pub fn AccountPage() -> impl IntoView {
                 <h1>"Your account"</h1>
                 {saved.then(|| view! { <p class="notice" role="status">"Your password was changed."</p> })}
                 <Suspense fallback=|| ()>
-                    {move || user.get().and_then(|u| u.ok().flatten()).map(|u| view! {
+                    {Suspend::new(async move { user.await.ok().flatten().map(|u| view! {
                         <dl class="facts">
                             <dt>"Username"</dt><dd>{u.username}</dd>
                             <dt>"Email"</dt><dd>{u.email.unwrap_or_else(|| "none".into())}</dd>
                             <dt>"Member since"</dt><dd>{u.created_at.chars().take(10).collect::<String>()}</dd>
                         </dl>
-                    })}
+                    })})}
                 </Suspense>
             </section>
             <ChangePassword />

@@ -591,11 +591,25 @@ pub(crate) fn attach_skills(
         skills.push(skill);
     }
     for interview in interviews {
-        let (skills, mut levels) = by_interview.remove(&interview.id).unwrap_or_default();
+        let (mut skills, mut levels) = by_interview.remove(&interview.id).unwrap_or_default();
+        // Here rather than in SQL: sorting a page's links in the query took a fifth of the
+        // JSON list's time (a temporary B-tree with a case-folding collation).
+        skills.sort_by(|a, b| by_name(&a.name, &b.name));
         levels.sort_by_key(|l| l.skill_id);
         (interview.skills, interview.skill_levels) = (skills, levels);
     }
     Ok(())
+}
+
+/// Skill names in the catalogue's order: ASCII letters folded, as SQLite's `NOCASE` and
+/// PostgreSQL's `lower(…) COLLATE "C"` order them.
+fn by_name(a: &str, b: &str) -> std::cmp::Ordering {
+    let folded = |s: &str| {
+        s.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<Vec<u8>>()
+    };
+    folded(a).cmp(&folded(b))
 }
 
 /// Escapes LIKE's wildcards so a search for "100%" finds that text, not everything.
@@ -675,19 +689,25 @@ pub fn list_interviews(
     page_args.push(Value::Integer(i64::from(page - 1) * i64::from(per_page)));
     // A deferred join: the inner query pages over the (user_id, created_at) index alone, so a
     // deep OFFSET skips index entries rather than whole rows; only the page's rows are read.
+    // The page's order is restored here, not by an outer ORDER BY: SQLite sorted the joined
+    // rows again in a temporary B-tree, a sixth of the JSON list's time.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {INTERVIEW_COLUMNS}
+        "SELECT {INTERVIEW_COLUMNS}, page.rid
          FROM (SELECT i.rowid AS rid FROM Interviews i WHERE {where_sql}
                ORDER BY i.created_at DESC, i.rowid DESC
                LIMIT ?{limit_at} OFFSET ?{}) AS page
          JOIN Interviews i ON i.rowid = page.rid
-         LEFT JOIN Interview_Types t ON t.interview_type_id = i.interview_type_id
-         ORDER BY i.created_at DESC, i.rowid DESC",
+         LEFT JOIN Interview_Types t ON t.interview_type_id = i.interview_type_id",
         limit_at + 1
     ))?;
-    let mut interviews: Vec<Interview> = stmt
-        .query_map(rusqlite::params_from_iter(&page_args), interview_from_row)?
+    let rid_column = stmt.column_count() - 1;
+    let mut rows: Vec<(Interview, i64)> = stmt
+        .query_map(rusqlite::params_from_iter(&page_args), |row| {
+            Ok((interview_from_row(row)?, row.get(rid_column)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
+    rows.sort_by(|(a, a_rid), (b, b_rid)| (&b.created_at, b_rid).cmp(&(&a.created_at, a_rid)));
+    let mut interviews: Vec<Interview> = rows.into_iter().map(|(i, _)| i).collect();
 
     if !interviews.is_empty() {
         let ids: Vec<&str> = interviews.iter().map(|i| i.id.as_str()).collect();
@@ -701,8 +721,7 @@ pub fn list_interviews(
         let mut stmt = conn.prepare_cached(
             "SELECT l.interview_id, s.skill_id, s.skill_name, s.description, l.difficulty_level
              FROM Interview_Skills l JOIN Skills s ON s.skill_id = l.skill_id
-             WHERE l.interview_id IN (SELECT value FROM json_each(?1))
-             ORDER BY s.skill_name COLLATE NOCASE",
+             WHERE l.interview_id IN (SELECT value FROM json_each(?1))",
         )?;
         let links = stmt
             .query_map([ids_json], |row| {

@@ -214,6 +214,14 @@ impl Db {
         on_store!(self, read, move |c| get_skills(c))
     }
 
+    /// The interview types and the skills, in one read (the forms need both).
+    pub async fn catalog(&self) -> Result<(Vec<InterviewType>, Vec<Skill>)> {
+        on_store!(self, read, move |c| Ok((
+            get_interview_types(c)?,
+            get_skills(c)?
+        )))
+    }
+
     pub async fn suggested_skills(&self, type_id: InterviewTypeId) -> Result<Vec<Skill>> {
         on_store!(self, read, move |c| get_suggested_skills_for_type(
             c, type_id

@@ -599,8 +599,7 @@ pub fn list_interviews(
             .query(
                 "SELECT l.interview_id, s.skill_id, s.skill_name, s.description, l.difficulty_level
                  FROM interview_skills l JOIN skills s ON s.skill_id = l.skill_id
-                 WHERE l.interview_id = ANY($1)
-                 ORDER BY lower(s.skill_name) COLLATE \"C\"",
+                 WHERE l.interview_id = ANY($1)",
                 &[&ids],
             )?
             .iter()
