@@ -277,22 +277,32 @@ async fn concurrent_registrations_all_succeed() {
     s.stop().await;
 }
 
+/// Makes every insert into `table` fail, as a full disk would, on either store (the trigger is
+/// `refuse_{table}`).
+async fn refuse_inserts(database: &app::store::Location, table: &str) {
+    execute_each(
+        database,
+        &format!(
+            "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table}
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
+        ),
+        &format!(
+            "CREATE FUNCTION disk_full_{table}() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
+             CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table}
+                 FOR EACH ROW EXECUTE FUNCTION disk_full_{table}();"
+        ),
+    )
+    .await;
+}
+
 /// A slowdown that cannot keep its counts lets no password be checked: otherwise a guesser
 /// who makes the database slow or full would guess unslowed.
 #[tokio::test]
 async fn when_the_slowdown_cannot_count_no_password_is_checked() {
     let s = start().await;
     register(&s, &browser(), "ada", PASSWORD).await;
-    execute_each(
-        &s.database,
-        "CREATE TRIGGER refuse_counts BEFORE INSERT ON Signin_Failures
-         BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-        "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS
-             $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
-         CREATE TRIGGER refuse_counts BEFORE INSERT ON signin_failures
-             FOR EACH ROW EXECUTE FUNCTION disk_full();",
-    )
-    .await;
+    refuse_inserts(&s.database, "signin_failures").await;
     for password in [PASSWORD, "wrong guess 1234"] {
         let c = browser();
         let resp = sign_in(&s, &c, "ada", password).await;
@@ -308,16 +318,7 @@ async fn when_the_slowdown_cannot_count_no_password_is_checked() {
 async fn registration_and_its_session_are_one_unit() {
     let s = start().await;
     // The session table refuses every new row, as a full disk would.
-    execute_each(
-        &s.database,
-        "CREATE TRIGGER refuse_sessions BEFORE INSERT ON tower_sessions
-         BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-        "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS
-             $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
-         CREATE TRIGGER refuse_sessions BEFORE INSERT ON tower_sessions
-             FOR EACH ROW EXECUTE FUNCTION disk_full();",
-    )
-    .await;
+    refuse_inserts(&s.database, "tower_sessions").await;
     let c = browser();
     let resp = register(&s, &c, "grace", PASSWORD).await;
     assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
@@ -337,8 +338,8 @@ async fn registration_and_its_session_are_one_unit() {
     // session row: the one written with the account.
     execute_each(
         &s.database,
-        "DROP TRIGGER refuse_sessions",
-        "DROP TRIGGER refuse_sessions ON tower_sessions",
+        "DROP TRIGGER refuse_tower_sessions",
+        "DROP TRIGGER refuse_tower_sessions ON tower_sessions",
     )
     .await;
     let resp = register(&s, &c, "grace", PASSWORD).await;
