@@ -428,3 +428,39 @@ async fn shared_rate_limits_let_a_burst_through_then_say_how_long_to_wait() {
         );
     }
 }
+
+/// Two servers on one SQLite file each have their own writer: a sign-in attempt's read of the
+/// counts and its write of the new failure must be one transaction, or attempts sent to both
+/// at once read the same counts and are all let through (found by
+/// `hostile::guesses_spread_over_two_servers_on_one_database_get_one_check`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn attempts_on_two_servers_sharing_a_file_are_taken_one_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.sqlite3");
+    let (a, b) = (Db::open(&path).unwrap(), Db::open(&path).unwrap());
+    let forget = Duration::from_secs(60);
+    for round in 0..20 {
+        let keys = vec![format!("user:ada{round}")];
+        let attempts = (0..8).map(|n| {
+            let (db, keys) = (if n % 2 == 0 { a.clone() } else { b.clone() }, keys.clone());
+            tokio::spawn(async move {
+                // Only the first attempt on a key goes ahead.
+                db.signin_attempt(keys, forget, |counts| match counts.first() {
+                    Some(c) if c.failures > 0 => Err(Duration::from_secs(1)),
+                    _ => Ok(()),
+                })
+                .await
+                .unwrap()
+                .is_ok()
+            })
+        });
+        let allowed = futures::future::join_all(attempts)
+            .await
+            .into_iter()
+            .filter(|r| *r.as_ref().unwrap())
+            .count();
+        assert_eq!(allowed, 1, "round {round}");
+        let counts = a.failure_counts(keys).await.unwrap();
+        assert_eq!(counts[0].failures, 1, "round {round}");
+    }
+}

@@ -531,9 +531,9 @@ impl Db {
         + Send
         + 'static,
     ) -> Result<std::result::Result<(), std::time::Duration>> {
-        on_store!(self, write, move |c| {
-            // SQLite's one writer already orders attempts; PostgreSQL's writers take the
-            // keys' locks (`lock_keys` is PostgreSQL's, a no-op on SQLite).
+        on_store!(self, write, move |c| as_one_attempt(c, |c| {
+            // On SQLite the attempt is one immediate transaction; PostgreSQL's writers take
+            // the keys' locks (`lock_keys` is PostgreSQL's, a no-op on SQLite).
             lock_keys(c, &keys)?;
             let counts = failure_counts(c, &keys)?;
             let verdict = decide(&counts);
@@ -541,7 +541,7 @@ impl Db {
                 add_failures(c, &keys, forget_after)?;
             }
             Ok(verdict)
-        })
+        }))
     }
 
     /// The counts of `keys` that have any.

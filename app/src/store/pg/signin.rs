@@ -44,8 +44,18 @@ pub fn add_failures(c: &mut PgTx<'_>, keys: &[String], forget_after: Duration) -
     Ok(())
 }
 
+/// The unit already runs in one transaction on PostgreSQL, and [`lock_keys`] orders attempts on
+/// the same keys across servers.
+pub fn as_one_attempt<'a, T>(
+    c: &mut PgTx<'a>,
+    f: impl FnOnce(&mut PgTx<'a>) -> Result<T>,
+) -> Result<T> {
+    f(c)
+}
+
 /// Locks the rows of `keys` (those that exist, and the key space of those that do not) for the
-/// rest of the transaction: what the SQLite store's single writer gives a read-then-write.
+/// rest of the transaction: what the SQLite store's immediate transaction gives a
+/// read-then-write.
 pub fn lock_keys(c: &mut PgTx<'_>, keys: &[String]) -> Result<()> {
     let mut keys = keys.to_vec();
     keys.sort();
