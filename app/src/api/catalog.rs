@@ -6,16 +6,6 @@ use super::db;
 use crate::model::{InterviewType, InterviewTypeId, Skill};
 use leptos::server;
 
-#[server(prefix = "/fn", endpoint = "interview_types")]
-pub async fn list_interview_types() -> Result<Vec<InterviewType>, AppError> {
-    Ok(db()?.interview_types().await?)
-}
-
-#[server(prefix = "/fn", endpoint = "skills")]
-pub async fn list_skills() -> Result<Vec<Skill>, AppError> {
-    Ok(db()?.skills().await?)
-}
-
 /// The interview types and the skills together, for forms: one call and one read.
 #[server(prefix = "/fn", endpoint = "catalog")]
 pub async fn catalog() -> Result<(Vec<InterviewType>, Vec<Skill>), AppError> {

@@ -87,13 +87,14 @@ async fn server_functions_answer_with_data_and_fitting_errors() {
     );
 
     let resp = client()
-        .post(format!("{}/fn/skills", s.base))
+        .post(format!("{}/fn/catalog", s.base))
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    let skills: Vec<app::model::Skill> = resp.json().await.unwrap();
-    assert_eq!(skills.len(), 17);
+    let (types, skills): (Vec<app::model::InterviewType>, Vec<app::model::Skill>) =
+        resp.json().await.unwrap();
+    assert_eq!((types.len(), skills.len()), (4, 17));
 }
 
 #[tokio::test]
@@ -137,7 +138,7 @@ async fn pages_and_json_are_compressed_but_the_reply_stream_is_not() {
     assert_eq!(page.status(), reqwest::StatusCode::OK);
     assert_eq!(page.headers()["content-encoding"], "br");
     let json = c
-        .post(s.url("/fn/skills"))
+        .post(s.url("/fn/catalog"))
         .header("accept-encoding", "gzip")
         .send()
         .await
