@@ -73,8 +73,6 @@ impl ThrottlePolicy {
     }
 }
 
-/// The slowdown, its counts kept in the shared database (`store::signin`), so every app
-/// server on it slows the same guesser and a burst spread over servers still gets one check.
 /// Why a password check may not go ahead now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hold {
@@ -84,6 +82,8 @@ pub enum Hold {
     Unavailable,
 }
 
+/// The slowdown, its counts kept in the shared database (`store::signin`), so every app
+/// server on it slows the same guesser and a burst spread over servers still gets one check.
 pub struct Throttle {
     policy: ThrottlePolicy,
     db: Db,

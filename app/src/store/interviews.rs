@@ -604,12 +604,9 @@ pub(crate) fn attach_skills(
 /// Skill names in the catalogue's order: ASCII letters folded, as SQLite's `NOCASE` and
 /// PostgreSQL's `lower(…) COLLATE "C"` order them.
 fn by_name(a: &str, b: &str) -> std::cmp::Ordering {
-    let folded = |s: &str| {
-        s.bytes()
-            .map(|c| c.to_ascii_lowercase())
-            .collect::<Vec<u8>>()
-    };
-    folded(a).cmp(&folded(b))
+    let (a, b) = (a.bytes(), b.bytes());
+    a.map(|c| c.to_ascii_lowercase())
+        .cmp(b.map(|c| c.to_ascii_lowercase()))
 }
 
 /// Escapes LIKE's wildcards so a search for "100%" finds that text, not everything.
