@@ -28,7 +28,9 @@ def main() -> int:
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--ctx", type=int, default=4096, help="context size, shared by all slots")
+    # 8,192 tokens a slot (the model's trained context): a report's prompt plus the longest
+    # report its schema allows must fit, or the model is stopped mid-report.
+    ap.add_argument("--ctx", type=int, default=16384, help="context size, shared by all slots")
     ap.add_argument("--parallel", type=int, default=2, help="requests served at once (slots)")
     args = ap.parse_args()
 

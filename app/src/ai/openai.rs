@@ -27,7 +27,8 @@ pub struct OpenAiSettings {
     pub api_key: Option<String>,
     /// The longest wait for the first piece of a reply, between two pieces, and for a report.
     pub timeout: Duration,
-    /// The most tokens a reply may have (`max_tokens`); a report may have six times as many.
+    /// The most tokens a reply may have (`max_tokens`); a report's limit is what its schema
+    /// allows ([`schema_token_bound`]).
     pub max_tokens: u32,
     pub temperature: f32,
 }
@@ -69,11 +70,6 @@ impl OpenAiProvider {
 
     pub fn model(&self) -> &str {
         &self.model
-    }
-
-    /// The report's output limit: room for a short note and quote per question.
-    pub fn report_max_tokens(&self) -> u32 {
-        self.max_tokens.saturating_mul(6)
     }
 
     pub async fn reply(&self, brief: &TurnBrief) -> Result<TokenStream, AiError> {
@@ -146,12 +142,16 @@ impl OpenAiProvider {
 
     /// One attempt at a report, with what it cost.
     pub async fn report(&self, input: &ReportInput) -> (Result<ReportRows, AiError>, Usage) {
+        let schema = report_schema(input);
         let call = JsonCall {
             name: "interview_report",
-            schema: report_schema(input),
+            // The longest report the schema allows always fits: a grammar-constrained model
+            // that fills every field to its bound is not cut off (a fixed multiple was, and
+            // the report was lost).
+            max_tokens: schema_token_bound(&schema),
+            schema,
             system: prompt::report_system_prompt(input),
             user: prompt::report_transcript(input),
-            max_tokens: self.report_max_tokens(),
             timeout: self.timeout * 4,
         };
         let (text, used) = self.json_call(call).await;
@@ -310,6 +310,64 @@ pub fn report_schema(input: &ReportInput) -> serde_json::Value {
         ("skills".to_owned(), object(skills)),
         ("questions".to_owned(), object(questions)),
     ]))
+}
+
+/// An upper bound on the tokens a JSON value following `schema` can take, counting every
+/// character as a token (English text runs well under one token per character): the bounded
+/// strings, numbers, keys and punctuation, with a quarter more for escapes and the whitespace
+/// a grammar allows between fields. A part the schema leaves unbounded counts as
+/// [`UNBOUNDED_CHARS`].
+pub fn schema_token_bound(schema: &serde_json::Value) -> u32 {
+    let chars = schema_chars(schema);
+    u32::try_from(chars + chars / 4).unwrap_or(u32::MAX)
+}
+
+const UNBOUNDED_CHARS: usize = 2000;
+
+fn schema_chars(schema: &serde_json::Value) -> usize {
+    let max = |key: &str| schema.get(key).and_then(serde_json::Value::as_u64);
+    let types: Vec<&str> = match schema.get("type") {
+        Some(serde_json::Value::String(t)) => vec![t.as_str()],
+        Some(serde_json::Value::Array(ts)) => ts.iter().filter_map(|t| t.as_str()).collect(),
+        _ => vec![],
+    };
+    types
+        .iter()
+        .map(|t| match *t {
+            "object" => {
+                let fields = schema.get("properties").and_then(|p| p.as_object());
+                2 + fields.map_or(0, |f| {
+                    f.iter()
+                        .map(|(k, v)| k.chars().count() + 4 + schema_chars(v))
+                        .sum()
+                })
+            }
+            "array" => {
+                let item = schema.get("items").map_or(UNBOUNDED_CHARS, schema_chars);
+                2 + max("maxItems").map_or(UNBOUNDED_CHARS, |n| n as usize * (item + 1))
+            }
+            "string" => {
+                let longest_enum = schema
+                    .get("enum")
+                    .and_then(|e| e.as_array())
+                    .and_then(|e| e.iter().filter_map(|v| v.as_str()).map(str::len).max());
+                2 + longest_enum
+                    .or(max("maxLength").map(|n| n as usize))
+                    .unwrap_or(UNBOUNDED_CHARS)
+            }
+            "integer" | "number" => {
+                let widest = ["minimum", "maximum"]
+                    .into_iter()
+                    .filter_map(|k| schema.get(k).and_then(serde_json::Value::as_i64))
+                    .map(|n| n.to_string().len())
+                    .max();
+                widest.unwrap_or(20)
+            }
+            "boolean" | "null" => 5,
+            _ => UNBOUNDED_CHARS,
+        })
+        .max()
+        .unwrap_or(UNBOUNDED_CHARS)
 }
 
 fn system(text: &str) -> Result<ChatCompletionRequestMessage, AiError> {
@@ -480,4 +538,74 @@ pub fn parse_report(input: &ReportInput, text: &str) -> Result<ReportRows, Strin
         questions,
         fallback: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ai::fixtures::report_input_with_answer;
+
+    /// The longest value the schema allows, written independently of the bound: every string
+    /// at its length limit, numbers at their widest, every field.
+    fn longest(schema: &serde_json::Value) -> serde_json::Value {
+        let types: Vec<&str> = match &schema["type"] {
+            serde_json::Value::String(t) => vec![t.as_str()],
+            serde_json::Value::Array(ts) => ts.iter().filter_map(|t| t.as_str()).collect(),
+            _ => vec![],
+        };
+        match types[0] {
+            "object" => serde_json::Value::Object(
+                schema["properties"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), longest(v)))
+                    .collect(),
+            ),
+            "string" => "w"
+                .repeat(schema["maxLength"].as_u64().unwrap() as usize)
+                .into(),
+            "integer" => schema["maximum"].clone(),
+            other => panic!("not in the report's schema: {other}"),
+        }
+    }
+
+    #[test]
+    fn the_report_limit_holds_the_longest_report_its_schema_allows() {
+        let mut input = report_input_with_answer("A hash map and a doubly linked list.");
+        // Three questions on two skills, as a short interview has.
+        let mut second = input.questions[0].clone();
+        second.order = 2;
+        second.skill_id = Some(crate::model::SkillId(2));
+        let mut third = second.clone();
+        third.order = 3;
+        input.questions.extend([second, third]);
+        input.skills.push((crate::model::SkillId(2), "Go".into()));
+        let schema = report_schema(&input);
+        let bound = schema_token_bound(&schema) as usize;
+
+        let report = longest(&schema);
+        for text in [
+            serde_json::to_string(&report).unwrap(),
+            serde_json::to_string_pretty(&report).unwrap(),
+        ] {
+            // One token per character is the worst a tokenizer does on this text.
+            let chars = text.chars().count();
+            assert!(chars <= bound, "{chars} characters over a limit of {bound}");
+        }
+        // And the server reads that report: the schema's limits are within the parser's.
+        parse_report(&input, &serde_json::to_string(&report).unwrap()).unwrap();
+        // Not a limit so loose it means nothing: within twice the compact longest report.
+        let compact = serde_json::to_string(&report).unwrap().chars().count();
+        assert!(bound <= 2 * compact, "{bound} for {compact}");
+    }
+
+    #[test]
+    fn parts_a_schema_leaves_open_count_as_long() {
+        let open = serde_json::json!({ "type": "string" });
+        let capped = serde_json::json!({ "type": "string", "maxLength": 10 });
+        assert!(schema_token_bound(&open) > 100 * schema_token_bound(&capped));
+        let list = serde_json::json!({ "type": "array", "items": capped, "maxItems": 3 });
+        assert_eq!(schema_chars(&list), 2 + 3 * (12 + 1));
+    }
 }
