@@ -7,9 +7,8 @@
 
 binary=${PP_BINARY:-target/release/perfect-pitch}
 if [ -z "${PP_BINARY:-}" ]; then
-  echo "building the release server and site (cargo leptos build --release --precompress)"
-  cargo leptos build --release --precompress > /dev/null 2>&1 \
-    || cargo leptos build --release --precompress
+  echo "building the release server and site (scripts/build-release.sh)"
+  scripts/build-release.sh > /dev/null 2>&1 || scripts/build-release.sh
 fi
 
 start_release_server() {

@@ -76,8 +76,8 @@ fi
 step "tests: a whole interview against the real local model (SmolLM2-135M, llama.cpp server)"
 cargo test -p server --test suite local_model -- --ignored
 
-step "release build (server with the PostgreSQL store, and optimised wasm)"
-cargo leptos build --release --precompress --bin-features postgres
+step "release build (server with the PostgreSQL store, and optimised, split wasm)"
+scripts/build-release.sh --bin-features postgres
 
 step "browser tests (Playwright + Chromium, against the release build)"
 # The mock model server model.spec.js starts (already built by `cargo test -p server`).

@@ -68,7 +68,8 @@ fn InterviewDetail(
 
 /// The interview, hydrated on its own (an island): its header follows the conversation, and
 /// the edit form shows until the interview starts.
-#[island]
+#[cfg_attr(feature = "split", island(lazy))]
+#[cfg_attr(not(feature = "split"), island)]
 fn InterviewView(
     live: LiveInterview,
     types: Vec<InterviewType>,

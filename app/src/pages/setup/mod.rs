@@ -282,7 +282,8 @@ impl SetupState {
 
 /// The form, hydrated on its own (an island): `initial` and the error codes in `errors` are
 /// what a submission without JavaScript brought back.
-#[island]
+#[cfg_attr(feature = "split", island(lazy))]
+#[cfg_attr(not(feature = "split"), island)]
 fn SetupForm(
     types: Vec<InterviewType>,
     skills: Vec<Skill>,
