@@ -15,6 +15,7 @@
 # checked for every page, since any page can be the first one opened (a link to an interview).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
 source scripts/env.sh
 
 source scripts/release-server.sh

@@ -8,6 +8,7 @@
 #   scripts/build-release.sh --bin-features postgres  with the PostgreSQL store too
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup.sh --leptos
 source scripts/env.sh
 
 cargo leptos build --release --precompress --split --features split "$@"

@@ -16,7 +16,7 @@ case "${1:-}" in
   *) echo "unknown option: $1 (known: --fast)" >&2; exit 2 ;;
 esac
 
-if $fast; then scripts/setup.sh; else scripts/setup.sh --browser --model --postgres; fi
+if $fast; then scripts/setup.sh; else scripts/setup.sh --leptos --browser --model --postgres; fi
 source scripts/env.sh
 # A fresh clone builds everything once: incremental caches would only take disk (several GB,
 # enough to fill a CI machine's disk with the release and browser builds beside them).
