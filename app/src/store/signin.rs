@@ -74,18 +74,14 @@ pub fn forget_old_failures(conn: &Connection, forget_after: Duration) -> Result<
         .execute([forget_after.as_millis() as i64])?)
 }
 
-/// Nothing to do on SQLite: [`as_one_attempt`]'s immediate transaction already orders
-/// sign-in attempts. (PostgreSQL's store locks the keys here, for writers on several servers.)
-pub fn lock_keys(_conn: &Connection, _keys: &[String]) -> Result<()> {
-    Ok(())
-}
-
 /// Runs one sign-in attempt's read of the counts and write of its failure (`f`) as one
 /// immediate transaction. One server's writer takes attempts one at a time anyway, but servers
 /// sharing the file each have their own: in separate statements, attempts sent to both at once
-/// read the same counts and all went ahead.
+/// read the same counts and all went ahead. (PostgreSQL's store locks `keys` instead; the
+/// immediate transaction already orders every attempt here.)
 pub fn as_one_attempt<T>(
     conn: &mut Connection,
+    _keys: &[String],
     f: impl FnOnce(&Connection) -> Result<T>,
 ) -> Result<T> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

@@ -531,10 +531,9 @@ impl Db {
         + Send
         + 'static,
     ) -> Result<std::result::Result<(), std::time::Duration>> {
-        on_store!(self, write, move |c| as_one_attempt(c, |c| {
-            // On SQLite the attempt is one immediate transaction; PostgreSQL's writers take
-            // the keys' locks (`lock_keys` is PostgreSQL's, a no-op on SQLite).
-            lock_keys(c, &keys)?;
+        // Attempts on the same keys go one at a time on every server (`as_one_attempt`: an
+        // immediate transaction on SQLite, the keys' locks on PostgreSQL).
+        on_store!(self, write, move |c| as_one_attempt(c, &keys, |c| {
             let counts = failure_counts(c, &keys)?;
             let verdict = decide(&counts);
             if verdict.is_ok() {

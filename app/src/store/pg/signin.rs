@@ -44,19 +44,20 @@ pub fn add_failures(c: &mut PgTx<'_>, keys: &[String], forget_after: Duration) -
     Ok(())
 }
 
-/// The unit already runs in one transaction on PostgreSQL, and [`lock_keys`] orders attempts on
-/// the same keys across servers.
+/// Runs one sign-in attempt on `keys` (`f`: its read of the counts and write of its failure)
+/// so that attempts on the same keys from any server go one at a time. The unit is already one
+/// transaction here; this locks the keys (those that exist, and the key space of those that do
+/// not) for the rest of it, as the SQLite store's immediate transaction does.
 pub fn as_one_attempt<'a, T>(
     c: &mut PgTx<'a>,
+    keys: &[String],
     f: impl FnOnce(&mut PgTx<'a>) -> Result<T>,
 ) -> Result<T> {
+    lock_keys(c, keys)?;
     f(c)
 }
 
-/// Locks the rows of `keys` (those that exist, and the key space of those that do not) for the
-/// rest of the transaction: what the SQLite store's immediate transaction gives a
-/// read-then-write.
-pub fn lock_keys(c: &mut PgTx<'_>, keys: &[String]) -> Result<()> {
+fn lock_keys(c: &mut PgTx<'_>, keys: &[String]) -> Result<()> {
     let mut keys = keys.to_vec();
     keys.sort();
     keys.dedup();
